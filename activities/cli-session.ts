@@ -1,0 +1,271 @@
+// An interactive SSH CLI session with a Cisco-style device, driven by prompts the way network
+// engineers' tools (netmiko, Ansible network_cli) do it: wait for the prompt, send a command,
+// answer the device's questions, collect the output up to the next prompt.
+import { Client, type ClientChannel } from 'ssh2';
+
+export interface CliTarget {
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  enableSecret?: string;
+}
+
+/** A question the device may ask during a command, and what to answer. */
+export interface Answer {
+  prompt: RegExp;
+  reply: string;
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+  answers?: Answer[];
+  /** The device is expected to close the session (reload): resolve with the output when it does. */
+  expectClose?: boolean;
+  /** Sees output as it arrives (progress marks of a copy, for example). */
+  onOutput?: (chunk: string) => void;
+}
+
+export class DeviceUnreachableError extends Error {
+  constructor(target: CliTarget, cause: string) {
+    super(`cannot reach ${target.host}:${target.port} over SSH: ${cause}`);
+    this.name = 'DeviceUnreachableError';
+  }
+}
+
+export class CliTimeoutError extends Error {
+  constructor(command: string, timeoutMs: number, tail: string) {
+    super(`"${command}" did not return to the prompt within ${timeoutMs} ms; last output: ${JSON.stringify(tail.slice(-200))}`);
+    this.name = 'CliTimeoutError';
+  }
+}
+
+export class SessionClosedError extends Error {
+  constructor(command: string) {
+    super(`the device closed the session during "${command}"`);
+    this.name = 'SessionClosedError';
+  }
+}
+
+// `sw1>`, `sw1#`, `sw1(config)#`, `sw1(config-if)#`
+const PROMPT = /(?:^|\n)([A-Za-z0-9][\w.-]*)(\([\w-]+\))?([>#])\s?$/;
+const MORE = /\s*--More--\s*$/;
+// ANSI/VT100 escape sequences some devices send around pagers and prompts.
+// eslint-disable-next-line no-control-regex
+const ESCAPES = /\u001b\[[0-9;?]*[A-Za-z]/g;
+
+export interface PromptInfo {
+  hostname: string;
+  mode: 'user' | 'privileged' | 'config';
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** After login the prompt must carry the device's own hostname, so output is never taken for it. */
+function promptOf(hostname: string): RegExp {
+  return new RegExp(`(?:^|\\n)(${escapeRegExp(hostname)})(\\([\\w-]+\\))?([>#])\\s?$`);
+}
+
+function matchPrompt(buffer: string, pattern: RegExp): PromptInfo | undefined {
+  const m = pattern.exec(buffer);
+  if (!m?.[1]) return undefined;
+  const mode = m[2] ? 'config' : m[3] === '#' ? 'privileged' : 'user';
+  return { hostname: m[1], mode };
+}
+
+function connect(target: CliTarget, timeoutMs: number): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    const fail = (error: Error) => {
+      client.destroy();
+      reject(new DeviceUnreachableError(target, error.message));
+    };
+    client.once('ready', () => {
+      client.off('error', fail);
+      resolve(client);
+    });
+    client.once('error', fail);
+    client.connect({
+      host: target.host,
+      port: target.port,
+      username: target.username,
+      password: target.password,
+      readyTimeout: timeoutMs,
+      // Devices commonly offer keyboard-interactive instead of password.
+      tryKeyboard: true,
+    });
+    client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
+      finish(prompts.map(() => target.password));
+    });
+  });
+}
+
+export class CliSession {
+  private buffer = '';
+  private closed = false;
+  private waiter: (() => void) | undefined;
+  private prompt: PromptInfo = { hostname: '', mode: 'user' };
+  private promptPattern = PROMPT;
+
+  private constructor(
+    private readonly client: Client,
+    private readonly channel: ClientChannel,
+  ) {
+    channel.on('data', (data: Buffer) => {
+      this.buffer += data.toString('utf8').replace(ESCAPES, '');
+      this.waiter?.();
+    });
+    channel.on('close', () => {
+      this.closed = true;
+      this.waiter?.();
+    });
+    client.on('error', () => {
+      this.closed = true;
+      this.waiter?.();
+    });
+  }
+
+  /** Logs in, reaches privileged mode and turns paging off. */
+  static async open(target: CliTarget, options: { connectTimeoutMs?: number } = {}): Promise<CliSession> {
+    const client = await connect(target, options.connectTimeoutMs ?? 15_000);
+    const channel = await new Promise<ClientChannel>((resolve, reject) => {
+      client.shell({ term: 'vt100', cols: 200, rows: 24 }, (error, stream) => (error ? reject(error) : resolve(stream)));
+    }).catch((error: Error) => {
+      client.end();
+      throw new DeviceUnreachableError(target, `no shell: ${error.message}`);
+    });
+    const session = new CliSession(client, channel);
+    try {
+      await session.waitForPrompt('login', 20_000);
+      if (session.prompt.mode === 'user') await session.enable(target);
+      await session.run('terminal length 0');
+      return session;
+    } catch (error) {
+      session.close();
+      throw error;
+    }
+  }
+
+  get hostname(): string {
+    return this.prompt.hostname;
+  }
+
+  private async enable(target: CliTarget): Promise<void> {
+    if (!target.enableSecret) throw new Error(`${target.host} logs in unprivileged and no enable secret is configured`);
+    const output = await this.run('enable', { answers: [{ prompt: /Password:\s*$/, reply: target.enableSecret }] });
+    if (this.prompt.mode !== 'privileged') {
+      throw new Error(`enable was refused on ${target.host}: ${output.trim() || 'no privileged prompt'}`);
+    }
+  }
+
+  private waitForChange(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        resolve(false);
+      }, timeoutMs);
+      this.waiter = () => {
+        clearTimeout(timer);
+        this.waiter = undefined;
+        resolve(true);
+      };
+    });
+  }
+
+  private async waitForPrompt(what: string, timeoutMs: number): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const prompt = matchPrompt(this.buffer, this.promptPattern);
+      if (prompt) {
+        this.prompt = prompt;
+        this.promptPattern = promptOf(prompt.hostname);
+        const output = this.buffer;
+        this.buffer = '';
+        return output;
+      }
+      if (this.closed) throw new SessionClosedError(what);
+      const left = deadline - Date.now();
+      if (left <= 0 || !(await this.waitForChange(left))) {
+        if (matchPrompt(this.buffer, this.promptPattern)) continue;
+        throw new CliTimeoutError(what, timeoutMs, this.buffer);
+      }
+    }
+  }
+
+  /**
+   * Runs one command and returns what it printed (without the echoed command and the prompt).
+   * Questions listed in `answers` are answered as they appear; a pager is advanced.
+   */
+  async run(command: string, options: RunOptions = {}): Promise<string> {
+    if (this.closed) throw new SessionClosedError(command);
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const answers = options.answers ?? [];
+    const deadline = Date.now() + timeoutMs;
+    let collected = '';
+    let seen = 0;
+    this.buffer = '';
+    this.channel.write(`${command}\n`);
+    for (;;) {
+      if (this.buffer.length > seen) {
+        options.onOutput?.(this.buffer.slice(seen));
+        seen = this.buffer.length;
+      }
+      const prompt = matchPrompt(this.buffer, this.promptPattern);
+      if (prompt) {
+        this.prompt = prompt;
+        collected += this.buffer.replace(this.promptPattern, '');
+        this.buffer = '';
+        return stripEcho(collected, command);
+      }
+      const answer = answers.find((a) => a.prompt.test(this.buffer));
+      if (answer) {
+        collected += this.buffer;
+        this.buffer = '';
+        seen = 0;
+        this.channel.write(`${answer.reply}\n`);
+        continue;
+      }
+      if (MORE.test(this.buffer)) {
+        collected += this.buffer.replace(MORE, '\n');
+        this.buffer = '';
+        seen = 0;
+        this.channel.write(' ');
+        continue;
+      }
+      if (this.closed) {
+        if (options.expectClose) return stripEcho(collected + this.buffer, command);
+        throw new SessionClosedError(command);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || !(await this.waitForChange(left))) {
+        if (this.buffer.length > seen || this.closed) continue;
+        throw new CliTimeoutError(command, timeoutMs, collected + this.buffer);
+      }
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.channel.end();
+    this.client.end();
+  }
+}
+
+function stripEcho(output: string, command: string): string {
+  const normalized = output.replace(/\r/g, '');
+  const lines = normalized.split('\n');
+  if (lines[0]?.trim() === command.trim()) lines.shift();
+  return lines.join('\n').replace(/\n+$/, '\n');
+}
+
+/** Opens a session, runs `work`, always closes. */
+export async function withCliSession<T>(target: CliTarget, work: (session: CliSession) => Promise<T>): Promise<T> {
+  const session = await CliSession.open(target);
+  try {
+    return await work(session);
+  } finally {
+    session.close();
+  }
+}

@@ -1,0 +1,15 @@
+// Resolves a device reference to what an SSH session needs. Secrets are opened here, inside the
+// activity, so they never travel through workflow inputs or history.
+import type { Queryable } from '../store/database.ts';
+import { getDeviceConnection } from '../store/devices.ts';
+import type { SecretBox } from '../store/secret-box.ts';
+import { ApplicationFailure } from '@temporalio/common';
+import type { CliTarget } from './cli-session.ts';
+
+export async function resolveCliTarget(db: Queryable, box: SecretBox, deviceId: string): Promise<CliTarget> {
+  const device = await getDeviceConnection(db, box, deviceId);
+  if (!device) throw ApplicationFailure.nonRetryable(`device ${deviceId} is not in the inventory`, 'UnknownDevice');
+  const target: CliTarget = { host: device.address, port: device.port, username: device.username, password: device.password };
+  if (device.enableSecret) target.enableSecret = device.enableSecret;
+  return target;
+}

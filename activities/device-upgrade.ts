@@ -1,0 +1,266 @@
+// Activities of the device upgrade: each one talks to one device over SSH and is safe to retry.
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { findCliError } from '../domain/parsers/cli-error.ts';
+import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
+import { parseShowBoot } from '../domain/parsers/show-boot.ts';
+import { fileNameOfImage, parseShowVersion } from '../domain/parsers/show-version.ts';
+import { parseVerifyMd5 } from '../domain/parsers/verify-md5.ts';
+import { rebootedSince, type DeviceInventory, type ImageRef } from '../domain/upgrade.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { Queryable } from '../store/database.ts';
+import type { SecretBox } from '../store/secret-box.ts';
+import { CliSession, DeviceUnreachableError, SessionClosedError, withCliSession, type CliTarget } from './cli-session.ts';
+import { resolveCliTarget } from './device-target.ts';
+
+export interface UpgradeActivityDeps {
+  db: Queryable;
+  secretBox: SecretBox;
+  /** Base URL devices use to fetch images from netswim's image service. */
+  imageServiceUrl: string;
+  logger: Logger;
+}
+
+export interface DistributeRequest {
+  deviceId: string;
+  image: ImageRef;
+  filesystem: string;
+}
+
+export interface DistributeResult {
+  copied: boolean;
+  md5: string;
+  seconds: number;
+}
+
+export interface TransferProgress {
+  phase: 'checking' | 'copying' | 'verifying';
+  bytes: number;
+  totalBytes: number;
+  percent: number;
+}
+
+export type ReloadOutcome = 'sent' | 'already-rebooted' | 'unreachable';
+
+/**
+ * IOS prints one `!` per block received during `copy`. The block size is not part of the
+ * protocol; 64 KiB matches the lab and is close to what devices show, so the figure is an
+ * estimate and is capped below 100 % until the copy reports its byte count.
+ */
+const BYTES_PER_PROGRESS_MARK = 64 * 1024;
+
+const IMAGE_DEVICE_QUESTIONS = [
+  { prompt: /Destination filename \[[^\]]*\]\?\s*$/, reply: '' },
+  { prompt: /over\s?write\? \[confirm\]\s*$/i, reply: '' },
+];
+
+async function readState(session: CliSession): Promise<DeviceInventory> {
+  const observedAtMs = Date.now();
+  const version = parseShowVersion(await session.run('show version'));
+  const flash = parseDirFlash(await session.run('dir flash:'));
+  const boot = parseShowBoot(await session.run('show boot'));
+  const inventory: DeviceInventory = {
+    hostname: version.hostname,
+    version: version.version,
+    runningImage: fileNameOfImage(version.systemImage),
+    uptimeSeconds: version.uptimeSeconds,
+    bootVariables: boot.next,
+    flash,
+    observedAtMs,
+  };
+  if (version.configRegister) inventory.configRegister = version.configRegister;
+  return inventory;
+}
+
+/** Heartbeats `details()` every few seconds until stopped; long device commands stay visibly alive. */
+function keepHeartbeating(details: () => unknown, everyMs = 5_000): () => void {
+  const ctx = Context.current();
+  ctx.heartbeat(details());
+  const timer = setInterval(() => ctx.heartbeat(details()), everyMs);
+  return () => clearInterval(timer);
+}
+
+/** Closes the session when Temporal cancels the activity, so a cancelled copy stops at once. */
+function closeOnCancel(session: CliSession): () => void {
+  const signal = Context.current().cancellationSignal;
+  const onAbort = () => session.close();
+  signal.addEventListener('abort', onAbort);
+  return () => signal.removeEventListener('abort', onAbort);
+}
+
+async function md5OnDevice(session: CliSession, path: string): Promise<string> {
+  const output = await session.run(`verify /md5 ${path}`, { timeoutMs: 10 * 60_000 });
+  const error = findCliError(output);
+  if (error) throw new Error(`verify /md5 ${path} failed: ${error}`);
+  return parseVerifyMd5(output);
+}
+
+export function createUpgradeActivities(deps: UpgradeActivityDeps) {
+  const target = (deviceId: string): Promise<CliTarget> => resolveCliTarget(deps.db, deps.secretBox, deviceId);
+
+  return {
+    /** Reads `show version`, `dir flash:` and the boot variables. Read-only. */
+    async readInventory(deviceId: string): Promise<DeviceInventory> {
+      return withCliSession(await target(deviceId), readState);
+    },
+
+    /**
+     * Puts the image into the device's flash from netswim's image service and proves it with
+     * `verify /md5`. Skips the copy when the file is already there with the right MD5; a file
+     * that arrives with the wrong MD5 is deleted and the attempt fails (Temporal retries it).
+     */
+    async distributeImage(request: DistributeRequest): Promise<DistributeResult> {
+      const { image, filesystem } = request;
+      const started = Date.now();
+      const path = `${filesystem}:${image.fileName}`;
+      const progress: TransferProgress = { phase: 'checking', bytes: 0, totalBytes: image.sizeBytes, percent: 0 };
+      const stopHeartbeat = keepHeartbeating(() => progress);
+      try {
+        return await withCliSession(await target(request.deviceId), async (session) => {
+          const stopCancel = closeOnCancel(session);
+          try {
+            const state = await readState(session);
+            const present = state.flash.files.find((f) => f.name === image.fileName);
+            if (present) {
+              progress.phase = 'verifying';
+              const md5 = await md5OnDevice(session, path);
+              if (md5 === image.md5) return { copied: false, md5, seconds: (Date.now() - started) / 1000 };
+              if (image.fileName === state.runningImage) {
+                throw ApplicationFailure.nonRetryable(
+                  `${path} is the running image but its MD5 ${md5} differs from the repository's ${image.md5}; refusing to overwrite it`,
+                  'RunningImageConflict',
+                );
+              }
+            }
+
+            progress.phase = 'copying';
+            const url = `${deps.imageServiceUrl}/images/${image.sha256}/${image.fileName}`;
+            let marks = 0;
+            const output = await session.run(`copy ${url} ${filesystem}:`, {
+              timeoutMs: 2 * 60 * 60_000,
+              answers: IMAGE_DEVICE_QUESTIONS,
+              onOutput: (chunk) => {
+                marks += chunk.split('!').length - 1;
+                progress.bytes = Math.min(image.sizeBytes, marks * BYTES_PER_PROGRESS_MARK);
+                progress.percent = Math.min(99, Math.floor((100 * progress.bytes) / image.sizeBytes));
+              },
+            });
+            const copyError = findCliError(output);
+            if (copyError) {
+              const type = /space/i.test(copyError) ? 'InsufficientFlash' : 'CopyFailed';
+              throw ApplicationFailure.create({ message: `copy to ${path} failed: ${copyError}`, type, nonRetryable: type === 'InsufficientFlash' });
+            }
+            progress.bytes = image.sizeBytes;
+            progress.percent = 100;
+
+            progress.phase = 'verifying';
+            const md5 = await md5OnDevice(session, path);
+            if (md5 !== image.md5) {
+              // A corrupt file must not stay where a boot statement could pick it up.
+              await session.run(`delete /force ${path}`, { answers: [{ prompt: /\[confirm\]\s*$/, reply: '' }, { prompt: /Delete filename \[[^\]]*\]\?\s*$/, reply: '' }] });
+              throw ApplicationFailure.retryable(
+                `MD5 mismatch after copy: device computed ${md5} for ${path}, repository has ${image.md5}; the corrupt file was deleted`,
+                'ChecksumMismatch',
+              );
+            }
+            deps.logger.info('image distributed', { device: state.hostname, file: image.fileName, bytes: image.sizeBytes });
+            return { copied: true, md5, seconds: (Date.now() - started) / 1000 };
+          } finally {
+            stopCancel();
+          }
+        });
+      } finally {
+        stopHeartbeat();
+      }
+    },
+
+    /** Sets the boot list (new image first, fallback after) and saves it. Idempotent. */
+    async setBootVariables(request: { deviceId: string; bootVariables: string[] }): Promise<string[]> {
+      return withCliSession(await target(request.deviceId), async (session) => {
+        const commands = ['configure terminal', 'no boot system', ...request.bootVariables.map((b) => `boot system ${b}`), 'end'];
+        for (const command of commands) {
+          const error = findCliError(await session.run(command));
+          if (error) throw ApplicationFailure.nonRetryable(`"${command}" was refused: ${error}`, 'ConfigRejected');
+        }
+        const saved = await session.run('write memory', { timeoutMs: 120_000 });
+        if (!/\[OK\]/.test(saved)) throw new Error(`write memory did not confirm: ${saved.trim()}`);
+        const boot = parseShowBoot(await session.run('show boot')).next;
+        if (boot.join(';') !== request.bootVariables.join(';')) {
+          throw ApplicationFailure.nonRetryable(`boot variable is ${boot.join(';') || 'empty'} after saving, expected ${request.bootVariables.join(';')}`, 'BootVariableMismatch');
+        }
+        return boot;
+      });
+    },
+
+    /**
+     * Sends `reload` unless the device already rebooted since `before` (a retry after the
+     * reload went out) or cannot be reached (it is probably reloading): one upgrade never
+     * reloads a device twice.
+     */
+    async sendReload(request: { deviceId: string; before: DeviceInventory }): Promise<ReloadOutcome> {
+      let session: CliSession;
+      try {
+        session = await CliSession.open(await target(request.deviceId), { connectTimeoutMs: 10_000 });
+      } catch (error) {
+        if (error instanceof DeviceUnreachableError) return 'unreachable';
+        throw error;
+      }
+      try {
+        const observedAtMs = Date.now();
+        const now = parseShowVersion(await session.run('show version'));
+        if (rebootedSince(request.before, { uptimeSeconds: now.uptimeSeconds, observedAtMs })) return 'already-rebooted';
+        await session.run('reload', {
+          expectClose: true,
+          timeoutMs: 120_000,
+          // The configuration was saved by setBootVariables; anything changed since is not ours to save.
+          answers: [
+            { prompt: /Save\? \[yes\/no\]:\s*$/, reply: 'no' },
+            { prompt: /\[confirm\]\s*$/, reply: '' },
+          ],
+        });
+        deps.logger.info('reload sent', { device: request.before.hostname });
+        return 'sent';
+      } finally {
+        session.close();
+      }
+    },
+
+    /**
+     * Waits until the device answers again after a reload, bounded by `timeoutSeconds`.
+     * "Back" means it went away and returned, or its uptime restarted: an SSH answer alone
+     * could come from a device that never reloaded.
+     */
+    async waitForReload(request: { deviceId: string; before: DeviceInventory; timeoutSeconds: number }): Promise<DeviceInventory> {
+      const ctx = Context.current();
+      const resumed = ctx.info.heartbeatDetails as { sawDown?: boolean } | undefined;
+      const status = { sawDown: resumed?.sawDown ?? false, attempts: 0, lastError: '' };
+      const deadline = Date.now() + request.timeoutSeconds * 1000;
+      const cliTarget = await target(request.deviceId);
+      const stopHeartbeat = keepHeartbeating(() => status, 3_000);
+      try {
+        while (Date.now() < deadline) {
+          status.attempts += 1;
+          try {
+            const state = await withCliSession(cliTarget, readState);
+            if (status.sawDown || rebootedSince(request.before, state)) return state;
+            status.lastError = 'device still up and has not rebooted yet';
+          } catch (error) {
+            // A device in the middle of booting refuses, drops or stalls sessions: all mean "not back yet".
+            if (error instanceof DeviceUnreachableError || error instanceof SessionClosedError) status.sawDown = true;
+            status.lastError = error instanceof Error ? error.message : String(error);
+          }
+          ctx.heartbeat(status);
+          await ctx.sleep(2_000);
+        }
+        throw ApplicationFailure.nonRetryable(
+          `device did not come back within ${request.timeoutSeconds} s after reload (last: ${status.lastError})`,
+          'DeviceDidNotReturn',
+        );
+      } finally {
+        stopHeartbeat();
+      }
+    },
+  };
+}
+
+export type UpgradeActivities = ReturnType<typeof createUpgradeActivities>;

@@ -1,0 +1,150 @@
+// The HTTP API (hono): a thin layer that validates input with zod, checks the caller's role,
+// and hands work to the image repository, the records and Temporal.
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { Client } from '@temporalio/client';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { z } from 'zod';
+import { DEVICE, SITE, STAGE, TARGET_VERSION } from '../domain/search-attributes.ts';
+import type { UpgradeInput } from '../domain/upgrade.ts';
+import { EmptyImageError, ImageTooLargeError, type ImageStore } from '../images/image-store.ts';
+import { importImage, InvalidImageNameError } from '../images/import-image.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { Database } from '../store/database.ts';
+import { addDevice, DuplicateDeviceError, findDeviceByHostname, getDevice, listDevices } from '../store/devices.ts';
+import { getImage, listImages } from '../store/images.ts';
+import type { SecretBox } from '../store/secret-box.ts';
+import { recordUpgrade } from '../store/upgrades.ts';
+import { upgradeWorkflowId } from '../workflows/definitions.ts';
+import type { deviceUpgrade } from '../workflows/device-upgrade.ts';
+import { requirePermission, type AuthVariables, type TokenTable } from './auth.ts';
+import { describeZodError, ImageUploadQuery, NewDeviceBody, NewUpgradeBody, WorkflowIdParam } from './schemas.ts';
+import { readUpgrade } from './upgrade-status.ts';
+
+export interface ApiDeps {
+  db: Database;
+  secretBox: SecretBox;
+  imageStore: ImageStore;
+  temporal: Client;
+  taskQueue: string;
+  tokens: TokenTable;
+  maxImageBytes: number;
+  logger: Logger;
+}
+
+type Env = { Variables: AuthVariables };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function parseJson<S extends z.ZodType>(c: Context<Env>, schema: S): Promise<{ ok: true; value: z.output<S> } | { ok: false; response: Response }> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    return { ok: false, response: c.json({ error: 'request body is not valid JSON' }, 400) };
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) return { ok: false, response: c.json({ error: describeZodError(parsed.error) }, 400) };
+  return { ok: true, value: parsed.data };
+}
+
+export function createApi(deps: ApiDeps): Hono<Env> {
+  const app = new Hono<Env>();
+  const read = requirePermission(deps.tokens, 'read');
+  const operate = requirePermission(deps.tokens, 'operate');
+  const jsonLimit = bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'request body larger than 64 KiB' }, 413) });
+
+  app.onError((error, c) => {
+    deps.logger.error('api error', { path: c.req.path, error: error.message });
+    return c.json({ error: 'internal error' }, 500);
+  });
+  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+
+  app.get('/health', (c) => c.json({ ok: true }));
+
+  app.post('/images', operate, async (c) => {
+    const query = ImageUploadQuery.safeParse(c.req.query());
+    if (!query.success) return c.json({ error: describeZodError(query.error) }, 400);
+    const type = c.req.header('content-type') ?? 'application/octet-stream';
+    if (!/^application\/octet-stream\b/.test(type)) {
+      return c.json({ error: `send the image as the raw body with content-type application/octet-stream, not ${type}` }, 415);
+    }
+    const declared = Number(c.req.header('content-length') ?? NaN);
+    if (declared > deps.maxImageBytes) return c.json({ error: `image of ${declared} bytes is over the limit of ${deps.maxImageBytes} bytes` }, 413);
+    const body = c.req.raw.body;
+    if (!body) return c.json({ error: 'request has no body: send the image bytes' }, 400);
+    try {
+      const request = { fileName: query.data.fileName, source: 'upload', ...(query.data.version && { version: query.data.version }), ...(query.data.platform && { platform: query.data.platform }) };
+      const { image, created } = await importImage(deps.db, deps.imageStore, Readable.fromWeb(body as WebReadableStream<Uint8Array>), request, deps.maxImageBytes);
+      deps.logger.info('image imported', { id: image.id, file: image.fileName, bytes: image.sizeBytes, created });
+      return c.json({ ...image, created }, created ? 201 : 200);
+    } catch (error) {
+      if (error instanceof ImageTooLargeError) return c.json({ error: error.message }, 413);
+      if (error instanceof InvalidImageNameError || error instanceof EmptyImageError) return c.json({ error: error.message }, 400);
+      throw error;
+    }
+  });
+
+  app.get('/images', read, async (c) => c.json(await listImages(deps.db)));
+
+  app.post('/devices', operate, jsonLimit, async (c) => {
+    const body = await parseJson(c, NewDeviceBody);
+    if (!body.ok) return body.response;
+    try {
+      const device = await addDevice(deps.db, deps.secretBox, body.value);
+      return c.json(device, 201);
+    } catch (error) {
+      if (error instanceof DuplicateDeviceError) return c.json({ error: error.message }, 409);
+      throw error;
+    }
+  });
+
+  app.get('/devices', read, async (c) => c.json(await listDevices(deps.db)));
+
+  app.post('/upgrades', operate, jsonLimit, async (c) => {
+    const body = await parseJson(c, NewUpgradeBody);
+    if (!body.ok) return body.response;
+    const { device: deviceKey, imageId, reloadTimeoutSeconds } = body.value;
+    const device = UUID.test(deviceKey) ? await getDevice(deps.db, deviceKey) : await findDeviceByHostname(deps.db, deviceKey);
+    if (!device) return c.json({ error: `no device ${deviceKey}` }, 404);
+    const image = await getImage(deps.db, imageId);
+    if (!image) return c.json({ error: `no image ${imageId}` }, 404);
+    if (!image.version) return c.json({ error: `image ${image.fileName} has no version: import it again with ?version=` }, 422);
+
+    const input: UpgradeInput = {
+      device: { deviceId: device.id, hostname: device.hostname, site: device.site },
+      image: { imageId: image.id, fileName: image.fileName, version: image.version, sizeBytes: image.sizeBytes, md5: image.md5, sha256: image.sha256 },
+    };
+    if (reloadTimeoutSeconds) input.reloadTimeoutSeconds = reloadTimeoutSeconds;
+    const workflowId = upgradeWorkflowId(device.hostname, randomUUID().slice(0, 8));
+    await deps.temporal.workflow.start<typeof deviceUpgrade>('deviceUpgrade', {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [input],
+      staticSummary: `Upgrade ${device.hostname} to ${image.version}`,
+      staticDetails: `Image ${image.fileName} (${image.sizeBytes} bytes, md5 ${image.md5}) on ${device.hostname} at site ${device.site}`,
+      typedSearchAttributes: [
+        { key: DEVICE, value: device.hostname },
+        { key: SITE, value: device.site },
+        { key: TARGET_VERSION, value: image.version },
+        { key: STAGE, value: 'queued' },
+      ],
+    });
+    await recordUpgrade(deps.db, { workflowId, deviceId: device.id, imageId: image.id, requestedBy: c.get('role') });
+    deps.logger.info('upgrade started', { workflowId, device: device.hostname, version: image.version });
+    return c.json({ workflowId, device: device.hostname, targetVersion: image.version }, 201);
+  });
+
+  // Workflow ids contain slashes (upgrade/<device>/<id>): take the rest of the path.
+  app.get('/upgrades/*', read, async (c) => {
+    const id = WorkflowIdParam.safeParse(decodeURIComponent(c.req.path.slice('/upgrades/'.length)));
+    if (!id.success) return c.json({ error: describeZodError(id.error) }, 400);
+    const view = await readUpgrade(deps.temporal, id.data);
+    if (!view) return c.json({ error: `no upgrade ${id.data}` }, 404);
+    return c.json(view);
+  });
+
+  return app;
+}

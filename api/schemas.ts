@@ -1,0 +1,45 @@
+// What the API accepts. Everything from outside is parsed here; unknown fields are refused.
+import { z } from 'zod';
+import { SAFE_FILE_NAME_RULE, isSafeFileName } from '../domain/image-name.ts';
+
+const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+export const DEVICE_ROLES = ['ACCESS', 'DISTRIBUTION', 'CORE', 'BORDER ROUTER', 'UNKNOWN'] as const;
+
+export const NewDeviceBody = z
+  .object({
+    hostname: z.string().regex(HOSTNAME, 'hostname: letters, digits, dot and dash, up to 63 characters'),
+    address: z.string().refine((a) => IPV4.test(a) || HOSTNAME.test(a), 'address must be an IPv4 address or a DNS name'),
+    port: z.number().int().min(1).max(65535).default(22),
+    platform: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'platform: lower-case letters, digits, _ and -'),
+    site: z.string().min(1).max(200).default('Global'),
+    role: z.enum(DEVICE_ROLES).optional(),
+    username: z.string().min(1).max(64),
+    password: z.string().min(1).max(256),
+    enableSecret: z.string().min(1).max(256).optional(),
+  })
+  .strict();
+
+export const NewUpgradeBody = z
+  .object({
+    device: z.string().min(1).max(64).describe('device id or hostname'),
+    imageId: z.uuid(),
+    reloadTimeoutSeconds: z.number().int().min(30).max(7200).optional(),
+  })
+  .strict();
+
+export const ImageUploadQuery = z
+  .object({
+    fileName: z.string().refine(isSafeFileName, `fileName: ${SAFE_FILE_NAME_RULE}`),
+    version: z.string().regex(/^[0-9A-Za-z.()_-]{1,40}$/).optional(),
+    platform: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/).optional(),
+  })
+  .strict();
+
+export const WorkflowIdParam = z.string().regex(/^upgrade\/[A-Za-z0-9.-]+\/[A-Za-z0-9-]+$/, 'not an upgrade id');
+
+/** zod's own message, made one line per problem for API clients and CLIs. */
+export function describeZodError(error: z.ZodError): string {
+  return z.prettifyError(error);
+}

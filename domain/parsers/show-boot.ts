@@ -1,0 +1,24 @@
+// Parser for `show boot` (Catalyst) and `show bootvar` (routers): the boot variable list.
+import { DeviceOutputError } from './parse-error.ts';
+
+export interface BootVariables {
+  /** Boot variable for the next reload, in order, e.g. [`flash:a.bin`, `flash:b.bin`]. */
+  next: string[];
+}
+
+function splitBootList(value: string): string[] {
+  return value
+    .split(';')
+    .map((entry) => entry.trim().replace(/,\d+$/, ''))
+    .filter((entry) => entry.length > 0);
+}
+
+export function parseShowBoot(output: string): BootVariables {
+  // Catalyst prints the current list, then "Boot Variables on next reload:"; the latter wins.
+  const nextSection = output.split(/Boot Variables on next reload:/)[1];
+  const source = nextSection ?? output;
+  const line = /BOOT variable\s*=\s*(.*)$/m.exec(source);
+  if (line) return { next: splitBootList(line[1] ?? '') };
+  if (/BOOT variable does not exist/.test(source)) return { next: [] };
+  throw new DeviceOutputError('show boot', 'no "BOOT variable" line', output);
+}

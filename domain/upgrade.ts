@@ -1,0 +1,160 @@
+// The device upgrade's shared vocabulary: inputs, stages, status and the pure decisions the
+// workflow makes on what activities report. No secrets ever appear in these types.
+import type { FlashListing } from './parsers/dir-flash.ts';
+
+export const UPGRADE_STAGES = [
+  'queued',
+  'inventory',
+  'precheck',
+  'distribute',
+  'activate',
+  'reload',
+  'verify',
+  'done',
+  'failed',
+] as const;
+export type UpgradeStage = (typeof UPGRADE_STAGES)[number];
+
+/** What the workflow knows about the image: a reference plus the facts it decides on. */
+export interface ImageRef {
+  imageId: string;
+  fileName: string;
+  version: string;
+  sizeBytes: number;
+  md5: string;
+  sha256: string;
+}
+
+export interface DeviceRef {
+  deviceId: string;
+  hostname: string;
+  site: string;
+}
+
+export interface UpgradeInput {
+  device: DeviceRef;
+  image: ImageRef;
+  /** How long to wait for the device after reload before declaring it lost. */
+  reloadTimeoutSeconds?: number;
+}
+
+/** What `readInventory` reports about a device. */
+export interface DeviceInventory {
+  hostname: string;
+  version: string;
+  runningImage: string;
+  uptimeSeconds: number;
+  configRegister?: string;
+  bootVariables: string[];
+  flash: FlashListing;
+  /** Unix ms at which the activity read the uptime (activities may read clocks; workflows may not). */
+  observedAtMs: number;
+}
+
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+
+export interface CheckResult {
+  name: string;
+  status: CheckStatus;
+  reason: string;
+  commands: string[];
+}
+
+export interface UpgradeEvent {
+  stage: UpgradeStage;
+  message: string;
+}
+
+export type UpgradeOutcome = 'upgraded' | 'already-running' | 'failed';
+
+export interface UpgradeStatus {
+  stage: UpgradeStage;
+  /** 0-100, for people watching; derived from the stage and the transfer progress. */
+  percent: number;
+  device: string;
+  targetVersion: string;
+  fromVersion?: string;
+  checks: CheckResult[];
+  events: UpgradeEvent[];
+  outcome?: UpgradeOutcome;
+  error?: string;
+}
+
+export interface UpgradeResult {
+  outcome: UpgradeOutcome;
+  device: string;
+  fromVersion: string;
+  toVersion: string;
+  runningImage: string;
+  bootVariables: string[];
+  checks: CheckResult[];
+  error?: string;
+}
+
+const STAGE_PERCENT: Record<UpgradeStage, number> = {
+  queued: 0,
+  inventory: 5,
+  precheck: 10,
+  distribute: 15,
+  activate: 60,
+  reload: 70,
+  verify: 95,
+  done: 100,
+  failed: 100,
+};
+
+export function stagePercent(stage: UpgradeStage): number {
+  return STAGE_PERCENT[stage];
+}
+
+/** Percent of the whole upgrade while the distribute stage has copied `fraction` of the image. */
+export function distributePercent(fraction: number): number {
+  const clamped = Math.min(1, Math.max(0, fraction));
+  return Math.round(STAGE_PERCENT.distribute + clamped * (STAGE_PERCENT.activate - STAGE_PERCENT.distribute));
+}
+
+export function imageOnFlash(flash: FlashListing, image: ImageRef): boolean {
+  return flash.files.some((f) => !f.isDirectory && f.name === image.fileName && f.size === image.sizeBytes);
+}
+
+/**
+ * Flash space precheck: pass when the image is already there or fits in free space.
+ * Names the free and needed bytes so an engineer can act on the reason.
+ */
+export function checkFlashSpace(inventory: DeviceInventory, image: ImageRef): CheckResult {
+  const commands = [`dir ${inventory.flash.filesystem}:`];
+  if (imageOnFlash(inventory.flash, image)) {
+    return { name: 'flash-space', status: 'pass', reason: `${image.fileName} is already on ${inventory.flash.filesystem}:`, commands };
+  }
+  const { freeBytes } = inventory.flash;
+  if (freeBytes >= image.sizeBytes) {
+    return {
+      name: 'flash-space',
+      status: 'pass',
+      reason: `${freeBytes} bytes free on ${inventory.flash.filesystem}:, ${image.sizeBytes} bytes needed`,
+      commands,
+    };
+  }
+  return {
+    name: 'flash-space',
+    status: 'fail',
+    reason: `not enough flash: ${freeBytes} bytes free on ${inventory.flash.filesystem}:, ${image.sizeBytes} bytes needed (short by ${image.sizeBytes - freeBytes} bytes)`,
+    commands,
+  };
+}
+
+/** Boot list after activation: the new image first, the running image kept as fallback. */
+export function plannedBootVariables(filesystem: string, image: ImageRef, runningImage: string): string[] {
+  const target = `${filesystem}:${image.fileName}`;
+  const fallback = `${filesystem}:${runningImage}`;
+  return fallback === target ? [target] : [target, fallback];
+}
+
+/**
+ * Whether the device booted again since `before` was observed: its uptime is shorter than the
+ * time that has passed would allow without a reload (one minute slack for IOS's minute resolution).
+ */
+export function rebootedSince(before: DeviceInventory, now: { uptimeSeconds: number; observedAtMs: number }): boolean {
+  const elapsedSeconds = (now.observedAtMs - before.observedAtMs) / 1000;
+  return now.uptimeSeconds + 60 < before.uptimeSeconds + elapsedSeconds;
+}

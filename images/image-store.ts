@@ -1,0 +1,93 @@
+// Content-addressed image bytes: each image is stored once under its SHA-256. Ingest streams to
+// a temporary file while hashing, so a 2 GB image never sits in memory, and a failed or
+// oversized upload leaves nothing behind.
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export interface ImageDigest {
+  sizeBytes: number;
+  md5: string;
+  sha256: string;
+  sha512: string;
+}
+
+export class ImageTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`image is larger than the configured limit of ${limitBytes} bytes`);
+    this.name = 'ImageTooLargeError';
+  }
+}
+
+export class EmptyImageError extends Error {
+  constructor() {
+    super('image is empty');
+    this.name = 'EmptyImageError';
+  }
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export class ImageStore {
+  constructor(private readonly root: string) {}
+
+  pathOf(sha256: string): string {
+    if (!SHA256_HEX.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
+    return join(this.root, 'sha256', sha256.slice(0, 2), sha256);
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    try {
+      return (await stat(this.pathOf(sha256))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  async sizeOf(sha256: string): Promise<number> {
+    return (await stat(this.pathOf(sha256))).size;
+  }
+
+  openRead(sha256: string, range?: { start: number; end: number }): ReadStream {
+    return createReadStream(this.pathOf(sha256), range);
+  }
+
+  /** Streams `source` into the store; returns its digests. Same bytes twice are stored once. */
+  async ingest(source: Readable, maxBytes: number, onProgress?: (bytes: number) => void): Promise<ImageDigest> {
+    const tmpDir = join(this.root, 'tmp');
+    await mkdir(tmpDir, { recursive: true });
+    const tmpPath = join(tmpDir, `${randomUUID()}.part`);
+    const md5 = createHash('md5');
+    const sha256 = createHash('sha256');
+    const sha512 = createHash('sha512');
+    let size = 0;
+    const hasher = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        if (size > maxBytes) {
+          done(new ImageTooLargeError(maxBytes));
+          return;
+        }
+        md5.update(chunk);
+        sha256.update(chunk);
+        sha512.update(chunk);
+        onProgress?.(size);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, hasher, createWriteStream(tmpPath));
+      if (size === 0) throw new EmptyImageError();
+      const digest: ImageDigest = { sizeBytes: size, md5: md5.digest('hex'), sha256: sha256.digest('hex'), sha512: sha512.digest('hex') };
+      const finalPath = this.pathOf(digest.sha256);
+      await mkdir(join(finalPath, '..'), { recursive: true });
+      await rename(tmpPath, finalPath);
+      return digest;
+    } finally {
+      await rm(tmpPath, { force: true });
+    }
+  }
+}

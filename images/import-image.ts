@@ -1,0 +1,47 @@
+// Import of an image into the repository: bytes into the content-addressed store, metadata read
+// from the Cisco file name, one record per distinct content.
+import type { Readable } from 'node:stream';
+import { isSafeFileName, parseImageFileName, SAFE_FILE_NAME_RULE } from '../domain/image-name.ts';
+import type { Queryable } from '../store/database.ts';
+import { saveImage, type ImageRecord } from '../store/images.ts';
+import type { ImageStore } from './image-store.ts';
+
+export class InvalidImageNameError extends Error {
+  constructor(name: string) {
+    super(`image file name ${JSON.stringify(name)} is not allowed: use ${SAFE_FILE_NAME_RULE}`);
+    this.name = 'InvalidImageNameError';
+  }
+}
+
+export interface ImportRequest {
+  fileName: string;
+  source: string;
+  /** Overrides what the file name says. */
+  version?: string;
+  platform?: string;
+}
+
+export interface ImportResult {
+  image: ImageRecord;
+  /** False when the same bytes were already in the repository. */
+  created: boolean;
+}
+
+export async function importImage(
+  db: Queryable,
+  store: ImageStore,
+  bytes: Readable,
+  request: ImportRequest,
+  maxBytes: number,
+): Promise<ImportResult> {
+  if (!isSafeFileName(request.fileName)) throw new InvalidImageNameError(request.fileName);
+  const digest = await store.ingest(bytes, maxBytes);
+  const fromName = parseImageFileName(request.fileName);
+  return saveImage(db, {
+    fileName: request.fileName,
+    platform: request.platform ?? fromName?.platform ?? null,
+    version: request.version ?? fromName?.version ?? null,
+    source: request.source,
+    ...digest,
+  });
+}

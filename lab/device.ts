@@ -1,0 +1,335 @@
+// One simulated switch without its network face: flash (entries backed by the blob store),
+// running and startup boot lists, the image it runs, and what a reload does to them. Every
+// change is persisted; the SSH server and the CLI act on the device only through this class.
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BlobStore } from './blobs.ts';
+import { CAT9300, DEFAULT_RELOAD_MS, versionOfImage } from './platform.ts';
+import type { DeviceState, FlashEntry, StateFile } from './state.ts';
+import type { OpenedSource } from './transfers.ts';
+import type { DeviceSpec, DeviceStateView, LabEvent, LabFaults } from './types.ts';
+
+/** The file does not fit in free flash (announced size or bytes that kept coming). */
+export class NoSpaceError extends Error {
+  constructor() {
+    super('Not enough space on device');
+    this.name = 'NoSpaceError';
+  }
+}
+
+/** The transfer broke after it started. */
+export class CopyError extends Error {
+  /**
+   * @param truncated the server announced a size and stopped short of it (as opposed to
+   *   failing before it sent anything, which IOS reports like a file it could not open)
+   */
+  constructor(
+    reason: string,
+    readonly truncated = false,
+  ) {
+    super(reason);
+    this.name = 'CopyError';
+  }
+}
+
+export interface ReceivedFile {
+  bytes: number;
+  md5: string;
+}
+
+/** `flash:x.bin`, `flash:/x.bin` → `x.bin`; undefined for other file systems or bad names. */
+export function flashFileName(path: string): string | undefined {
+  const m = /^flash:\/?([^/\s]+)$/i.exec(path);
+  return m?.[1];
+}
+
+export class SimDevice {
+  readonly faults: LabFaults = { corruptTransfer: false };
+  private flashSizeOverride: number | undefined;
+  /** Bytes of transfers in flight: they count against free space until they land or fail. */
+  private inFlightBytes = 0;
+  private reloading = false;
+
+  constructor(
+    readonly spec: DeviceSpec,
+    private readonly state: DeviceState,
+    private readonly file: StateFile,
+    private readonly blobs: BlobStore,
+    private readonly emit: (event: LabEvent) => void,
+  ) {
+    this.reloading = state.reloadingSince !== undefined;
+  }
+
+  get hostname(): string {
+    return this.spec.hostname;
+  }
+
+  /** Read-only view for formatters; callers must not mutate it. */
+  get snapshot(): Readonly<DeviceState> {
+    return this.state;
+  }
+
+  get reloadDurationMs(): number {
+    return this.spec.reloadDurationMs ?? DEFAULT_RELOAD_MS;
+  }
+
+  /** Up and answering: not reloading and not stuck in ROMMON. */
+  get reachable(): boolean {
+    return !this.reloading && this.state.runningImage !== '';
+  }
+
+  get pendingReload(): boolean {
+    return this.state.reloadingSince !== undefined;
+  }
+
+  get version(): string {
+    return versionOfImage(this.state.runningImage) ?? '';
+  }
+
+  get configRegister(): string {
+    return this.state.configRegister ?? CAT9300.configRegister;
+  }
+
+  get flashSizeBytes(): number {
+    return this.flashSizeOverride ?? this.spec.flashSizeBytes ?? CAT9300.flashSizeBytes;
+  }
+
+  setFlashSize(bytes: number): void {
+    if (!Number.isSafeInteger(bytes) || bytes < 0) throw new Error(`invalid flash size ${bytes}`);
+    this.flashSizeOverride = bytes;
+  }
+
+  setFaults(faults: Partial<LabFaults>): void {
+    Object.assign(this.faults, faults);
+  }
+
+  usedBytes(): number {
+    return this.state.flash.reduce((sum, f) => sum + f.size, 0);
+  }
+
+  freeBytes(): number {
+    return Math.max(0, this.flashSizeBytes - this.usedBytes());
+  }
+
+  files(): readonly FlashEntry[] {
+    return this.state.flash;
+  }
+
+  findFile(name: string): FlashEntry | undefined {
+    return this.state.flash.find((f) => f.name === name);
+  }
+
+  view(): DeviceStateView {
+    return {
+      hostname: this.hostname,
+      version: this.version,
+      runningImage: this.state.runningImage,
+      bootVariables: [...this.state.bootVariables],
+      savedBootVariables: [...this.state.savedBootVariables],
+      flash: this.state.flash.map((f) => ({ name: f.name, size: f.size, md5: f.md5 })),
+      flashSizeBytes: this.flashSizeBytes,
+      flashFreeBytes: this.freeBytes(),
+      reloadCount: this.state.reloadCount,
+      bootedAt: this.state.bootedAt,
+      reachable: this.reachable,
+    };
+  }
+
+  private changed(): void {
+    this.file.save(this.state);
+  }
+
+  private configChanged(): void {
+    this.state.configModified = true;
+    this.state.configChangedAt = new Date().toISOString();
+    this.changed();
+  }
+
+  // --- configuration -------------------------------------------------------------------------
+
+  get configModified(): boolean {
+    return this.state.configModified;
+  }
+
+  addBootVariable(entry: string): void {
+    this.state.bootVariables.push(entry);
+    this.configChanged();
+  }
+
+  /** `no boot system` (all) or `no boot system flash:x` (that entry). */
+  removeBootVariables(entry?: string): void {
+    this.state.bootVariables = entry === undefined ? [] : this.state.bootVariables.filter((e) => e !== entry);
+    this.configChanged();
+  }
+
+  setConfigRegister(value: string): void {
+    this.state.nextConfigRegister = value === this.configRegister ? undefined : value;
+    this.configChanged();
+  }
+
+  get nextConfigRegister(): string | undefined {
+    return this.state.nextConfigRegister;
+  }
+
+  /** `write memory`: the running boot list becomes the startup one. */
+  saveConfig(): void {
+    this.state.savedBootVariables = [...this.state.bootVariables];
+    this.state.startupConfigPresent = true;
+    this.state.configModified = false;
+    this.changed();
+  }
+
+  // --- flash ---------------------------------------------------------------------------------
+
+  deleteFile(name: string): boolean {
+    const before = this.state.flash.length;
+    this.state.flash = this.state.flash.filter((f) => f.name !== name);
+    if (this.state.flash.length === before) return false;
+    this.changed();
+    return true;
+  }
+
+  /**
+   * Streams a transfer into flash under `name`, hashing as bytes arrive. Refuses up front when
+   * the announced size does not fit, and stops as soon as more bytes came than fit.
+   */
+  async receiveFile(name: string, source: OpenedSource, onProgress: (bytes: number) => void): Promise<ReceivedFile> {
+    const limit = this.freeBytes() - this.inFlightBytes;
+    if (source.declaredSize !== undefined && source.declaredSize > limit) {
+      source.abort();
+      throw new NoSpaceError();
+    }
+    const temp = this.blobs.tempPath();
+    const md5 = createHash('md5');
+    const sha256 = createHash('sha256');
+    let received = 0;
+    let corrupt = this.faults.corruptTransfer;
+    let altered = false;
+    const meter = new Transform({
+      transform: (chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void => {
+        if (received + chunk.length > limit) {
+          done(new NoSpaceError());
+          return;
+        }
+        received += chunk.length;
+        this.inFlightBytes += chunk.length;
+        let data = chunk;
+        if (corrupt && data.length > 0) {
+          // The corruptTransfer fault: one flipped byte, same size, different checksums.
+          data = Buffer.from(chunk);
+          data[0] = (data[0] ?? 0) ^ 0xff;
+          corrupt = false;
+          altered = true;
+        }
+        md5.update(data);
+        sha256.update(data);
+        onProgress(received);
+        done(null, data);
+      },
+    });
+    try {
+      await pipeline(source.stream, meter, createWriteStream(temp));
+      if (source.declaredSize !== undefined && received !== source.declaredSize) {
+        throw new CopyError(`connection closed after ${received} of ${source.declaredSize} bytes`, true);
+      }
+    } catch (error) {
+      source.abort();
+      await this.blobs.discard(temp);
+      if (error instanceof NoSpaceError || error instanceof CopyError) throw error;
+      throw new CopyError((error as Error).message);
+    } finally {
+      this.inFlightBytes -= received;
+    }
+    const sha = sha256.digest('hex');
+    await this.blobs.commit(temp, sha);
+    const entry: FlashEntry = {
+      name,
+      size: received,
+      md5: md5.digest('hex'),
+      sha256: sha,
+      mtime: new Date().toISOString(),
+      inode: this.state.nextInode++,
+      synthetic: false,
+      ...(altered ? { corrupt: true } : {}),
+    };
+    this.state.flash = [...this.state.flash.filter((f) => f.name !== name), entry];
+    this.changed();
+    return { bytes: received, md5: entry.md5 };
+  }
+
+  /** MD5 computed over the stored bytes (`verify /md5`); synthetic files report their derived one. */
+  async computeMd5(name: string, onProgress: (bytes: number) => void): Promise<string | undefined> {
+    const entry = this.findFile(name);
+    if (!entry) return undefined;
+    if (entry.synthetic) {
+      onProgress(entry.size);
+      return entry.md5;
+    }
+    const hash = createHash('md5');
+    let seen = 0;
+    for await (const chunk of this.blobs.open(entry.sha256)) {
+      const data = chunk as Buffer;
+      hash.update(data);
+      seen += data.length;
+      onProgress(seen);
+    }
+    return hash.digest('hex');
+  }
+
+  // --- reload --------------------------------------------------------------------------------
+
+  /** The device goes down: the reload is recorded so a restarted lab can finish it. */
+  beginReload(): void {
+    this.reloading = true;
+    this.state.reloadingSince = new Date().toISOString();
+    this.changed();
+    this.emit({ event: 'reload', phase: 'down', hostname: this.hostname, time: new Date().toISOString() });
+  }
+
+  /**
+   * ROMMON picks the image: the first saved boot entry that exists and is an image; with no
+   * boot variable, the first image on flash. A corrupted image fails its signature check and
+   * ROMMON moves on to the next entry. Nothing bootable leaves the device in ROMMON.
+   */
+  private chooseBootImage(): string | undefined {
+    const bootable = (name: string | undefined): name is string => {
+      const entry = name === undefined ? undefined : this.findFile(name);
+      return entry !== undefined && !entry.corrupt && versionOfImage(entry.name) !== undefined;
+    };
+    const saved = this.state.savedBootVariables;
+    if (saved.length > 0) return saved.map(flashFileName).find(bootable);
+    return this.state.flash.map((f) => f.name).find(bootable);
+  }
+
+  completeBoot(now = new Date()): void {
+    const image = this.chooseBootImage();
+    this.state.runningImage = image ?? '';
+    this.state.reloadCount += 1;
+    this.state.bootedAt = now.toISOString();
+    this.state.lastReloadReason = 'Reload Command';
+    // Unsaved changes are lost: the running config is read back from startup.
+    this.state.bootVariables = [...this.state.savedBootVariables];
+    this.state.configModified = false;
+    if (this.state.nextConfigRegister) {
+      this.state.configRegister = this.state.nextConfigRegister;
+      this.state.nextConfigRegister = undefined;
+    }
+    delete this.state.reloadingSince;
+    this.reloading = false;
+    this.changed();
+    this.emit({
+      event: 'reload',
+      phase: image ? 'up' : 'rommon',
+      hostname: this.hostname,
+      runningImage: this.state.runningImage,
+      version: this.version,
+      time: now.toISOString(),
+    });
+  }
+
+  flush(): Promise<void> {
+    return this.file.flush();
+  }
+}

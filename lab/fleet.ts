@@ -1,0 +1,82 @@
+// Starts a fleet of simulated devices on one state folder: one SSH host key for all of them
+// (kept in `<stateDir>/host_key` so clients' known-hosts stay valid across restarts), one blob
+// store, one LabNode per device spec.
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BlobStore } from './blobs.ts';
+import { LabNode } from './node.ts';
+import type { Lab, LabDevice, LabEvent, LabOptions } from './types.ts';
+
+/** Devices started at once; bounded so a fleet of thousands does not open every file together. */
+const START_CONCURRENCY = 32;
+
+async function loadOrCreateHostKey(stateDir: string): Promise<string> {
+  const path = join(stateDir, 'host_key');
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  });
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, privateKey, { mode: 0o600 });
+  await rename(temp, path);
+  return privateKey;
+}
+
+export async function startLab(options: LabOptions): Promise<Lab> {
+  const { stateDir } = options;
+  const seen = new Set<string>();
+  for (const spec of options.devices) {
+    if (seen.has(spec.hostname)) throw new Error(`duplicate lab hostname ${spec.hostname}`);
+    seen.add(spec.hostname);
+  }
+  await mkdir(join(stateDir, 'devices'), { recursive: true });
+  const hostKey = await loadOrCreateHostKey(stateDir);
+  const blobs = new BlobStore(join(stateDir, 'blobs'));
+  await blobs.init();
+  const emit = (event: LabEvent): void => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // An observer's failure must not break a device.
+    }
+  };
+
+  const nodes: LabNode[] = [];
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(nodes.map((n) => n.stop()));
+  };
+  try {
+    for (let i = 0; i < options.devices.length; i += START_CONCURRENCY) {
+      const batch = options.devices.slice(i, i + START_CONCURRENCY);
+      const started = await Promise.allSettled(batch.map((spec) => LabNode.start(spec, stateDir, blobs, hostKey, emit)));
+      for (const result of started) if (result.status === 'fulfilled') nodes.push(result.value);
+      const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+
+  const byName = new Map<string, LabDevice>(nodes.map((n) => [n.hostname, n]));
+  let stopping: Promise<void> | undefined;
+  return {
+    devices: nodes,
+    device(hostname: string): LabDevice {
+      const found = byName.get(hostname);
+      if (!found) throw new Error(`no lab device named ${hostname}`);
+      return found;
+    },
+    stop(): Promise<void> {
+      stopping ??= stopAll();
+      return stopping;
+    },
+  };
+}

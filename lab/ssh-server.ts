@@ -1,0 +1,133 @@
+// The network face of one device: an SSH server (ssh2) on the device's address and port that
+// checks its credentials and runs a CLI session per shell or exec request. A reload closes the
+// listener and every connection, so clients see "connection refused" until it boots again.
+import { timingSafeEqual } from 'node:crypto';
+import ssh2, { type AuthContext, type Connection, type Server, type ServerChannel } from 'ssh2';
+import { CliSession, type CliHost } from './cli.ts';
+import { Terminal } from './terminal.ts';
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export class DeviceSshServer {
+  private server: Server | undefined;
+  private readonly connections = new Set<Connection>();
+  private boundPort: number;
+
+  constructor(
+    private readonly host: CliHost,
+    private readonly hostKey: string,
+    private readonly address: string,
+    port: number,
+  ) {
+    this.boundPort = port;
+  }
+
+  /** The port in use (the OS-chosen one once listening on port 0). */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get listening(): boolean {
+    return this.server !== undefined;
+  }
+
+  /** Starts accepting connections; after the first bind it always reuses the same port. */
+  async listen(): Promise<void> {
+    if (this.server) return;
+    const server = new ssh2.Server({ hostKeys: [this.hostKey], ident: 'Cisco-1.25' }, (client) => this.accept(client));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.boundPort, this.address, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', () => undefined);
+    const address = server.address();
+    if (address && typeof address === 'object') this.boundPort = address.port;
+    this.server = server;
+  }
+
+  /** Stops listening and drops every connection (reload, lab stop). */
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    this.dropConnections();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  dropConnections(): void {
+    for (const connection of this.connections) connection.end();
+    this.connections.clear();
+  }
+
+  private accept(client: Connection): void {
+    const spec = this.host.device.spec;
+    if (!this.host.device.reachable) {
+      client.end();
+      return;
+    }
+    this.connections.add(client);
+    client.on('close', () => this.connections.delete(client));
+    client.on('error', () => this.connections.delete(client));
+    client.on('authentication', (ctx: AuthContext) => {
+      const methods: ('password' | 'keyboard-interactive')[] = ['password', 'keyboard-interactive'];
+      const userOk = sameSecret(ctx.username, spec.username);
+      if (ctx.method === 'password') {
+        if (userOk && sameSecret(ctx.password, spec.password)) ctx.accept();
+        else ctx.reject(methods);
+      } else if (ctx.method === 'keyboard-interactive') {
+        ctx.prompt([{ prompt: 'Password: ', echo: false }], (answers) => {
+          if (userOk && sameSecret(answers[0] ?? '', spec.password)) ctx.accept();
+          else ctx.reject(methods);
+        });
+      } else {
+        ctx.reject(methods);
+      }
+    });
+    client.on('ready', () => {
+      client.on('session', (acceptSession) => {
+        const session = acceptSession();
+        let pty = false;
+        session.on('pty', (accept) => {
+          pty = true;
+          accept?.();
+        });
+        session.on('window-change', (accept) => accept?.());
+        session.on('env', (accept) => accept?.());
+        session.on('shell', (accept) => this.run(client, accept(), pty, undefined));
+        session.on('exec', (accept, _reject, info) => this.run(client, accept(), false, info.command));
+      });
+    });
+  }
+
+  private run(client: Connection, channel: ServerChannel, interactive: boolean, command: string | undefined): void {
+    const term = new Terminal((text) => {
+      if (channel.writable) channel.write(text);
+    }, interactive);
+    const cli = new CliSession(this.host, term);
+    channel.on('data', (data: Buffer) => term.feed(data.toString('utf8')));
+    channel.on('end', () => term.endInput());
+    channel.on('close', () => {
+      term.close();
+      cli.finish();
+    });
+    channel.on('error', () => undefined);
+    const work = command === undefined ? cli.runShell() : cli.runCommand(command);
+    void work
+      .catch((error: Error) => term.write(`\r\n% ${error.message}\r\n`))
+      .finally(() => {
+        term.close();
+        if (channel.writable) {
+          channel.exit(0);
+          channel.end();
+        }
+        // A vty that exits closes the SSH connection, as on IOS.
+        if (command === undefined) client.end();
+      });
+  }
+}

@@ -1,0 +1,45 @@
+// netswim's configuration, from the environment, with embedded defaults that need no set-up.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const Env = z.object({
+  NETSWIM_DATA_DIR: z.string().default('data'),
+  DATABASE_URL: z.string().url().optional(),
+  NETSWIM_SECRET_KEY: z.string().optional(),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  NETSWIM_TASK_QUEUE: z.string().default('netswim'),
+  NETSWIM_API_HOST: z.string().default('127.0.0.1'),
+  NETSWIM_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  NETSWIM_API_TOKENS: z.string().optional(),
+  NETSWIM_IMAGE_SERVICE_HOST: z.string().default('127.0.0.1'),
+  NETSWIM_IMAGE_SERVICE_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+  /** The URL devices use to reach the image service, when it differs from host:port (NAT, proxy). */
+  NETSWIM_IMAGE_SERVICE_URL: z.string().url().optional(),
+  NETSWIM_MAX_IMAGE_BYTES: z.coerce.number().int().positive().default(4 * 1024 ** 3),
+  NETSWIM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type NetswimConfig = ReturnType<typeof loadConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) throw new Error(`invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  const e = parsed.data;
+  const dataDir = resolve(e.NETSWIM_DATA_DIR);
+  return {
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    pgliteDataDir: resolve(dataDir, 'pglite'),
+    secretKey: e.NETSWIM_SECRET_KEY,
+    secretKeyFile: resolve(dataDir, 'secret.key'),
+    imageDir: resolve(dataDir, 'images'),
+    temporalAddress: e.TEMPORAL_ADDRESS,
+    namespace: e.TEMPORAL_NAMESPACE,
+    taskQueue: e.NETSWIM_TASK_QUEUE,
+    api: { host: e.NETSWIM_API_HOST, port: e.NETSWIM_API_PORT, tokens: e.NETSWIM_API_TOKENS, tokenFile: resolve(dataDir, 'api-token') },
+    imageService: { host: e.NETSWIM_IMAGE_SERVICE_HOST, port: e.NETSWIM_IMAGE_SERVICE_PORT, publicUrl: e.NETSWIM_IMAGE_SERVICE_URL },
+    maxImageBytes: e.NETSWIM_MAX_IMAGE_BYTES,
+    logLevel: e.NETSWIM_LOG_LEVEL,
+  };
+}

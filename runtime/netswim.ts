@@ -1,0 +1,117 @@
+// Composition root: opens the database, the image store and its HTTP service, and runs the API
+// and/or the worker. Embedded mode runs both in one process because PGlite is single-process;
+// with PostgreSQL they can run as separate processes (api/main.ts, workers/main.ts).
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { createApi } from '../api/app.ts';
+import { parseApiTokens, type TokenTable } from '../api/auth.ts';
+import { startImageService, type ImageService } from '../distribution/image-service.ts';
+import { ImageStore } from '../images/image-store.ts';
+import { createNetswimWorker } from '../workers/worker.ts';
+import { openDatabase, type Database } from '../store/database.ts';
+import { createSecretBox, loadSecretKey, type SecretBox } from '../store/secret-box.ts';
+import type { NetswimConfig } from './config.ts';
+import type { Logger } from './logger.ts';
+
+export interface NetswimOptions {
+  config: NetswimConfig;
+  temporalAddress: string;
+  logger: Logger;
+  runApi?: boolean;
+  runWorker?: boolean;
+}
+
+export interface Netswim {
+  db: Database;
+  secretBox: SecretBox;
+  imageStore: ImageStore;
+  imageService: ImageService;
+  temporal: Client;
+  apiUrl?: string;
+  /** The admin token generated in embedded mode (no NETSWIM_API_TOKENS); undefined otherwise. */
+  generatedAdminToken?: string;
+  worker?: Worker;
+  stop(): Promise<void>;
+}
+
+/** Embedded mode: one admin token kept in the data folder, readable only by its owner. */
+async function embeddedAdminToken(tokenFile: string): Promise<string> {
+  try {
+    return (await readFile(tokenFile, 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const token = randomBytes(24).toString('base64url');
+  await mkdir(dirname(tokenFile), { recursive: true });
+  await writeFile(tokenFile, token + '\n', { mode: 0o600 });
+  return token;
+}
+
+async function apiTokens(config: NetswimConfig): Promise<{ tokens: TokenTable; generated?: string }> {
+  if (config.api.tokens) return { tokens: parseApiTokens(config.api.tokens) };
+  if (config.databaseUrl) throw new Error('NETSWIM_API_TOKENS is required when netswim runs on PostgreSQL (production mode)');
+  const generated = await embeddedAdminToken(config.api.tokenFile);
+  return { tokens: parseApiTokens(`admin:${generated}`), generated };
+}
+
+export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
+  const { config, logger } = options;
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch((error: Error) => logger.warn('shutdown step failed', { error: error.message }));
+  };
+  try {
+    const db = await openDatabase({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { pgliteDataDir: config.pgliteDataDir }) });
+    stops.push(() => db.close());
+    const secretBox = createSecretBox(await loadSecretKey(config.secretKey, config.secretKeyFile));
+    const imageStore = new ImageStore(config.imageDir);
+    const imageService = await startImageService(imageStore, logger.child({ component: 'image-service' }), config.imageService);
+    stops.push(() => imageService.close());
+
+    const connection = await Connection.connect({ address: options.temporalAddress });
+    stops.push(() => connection.close());
+    const temporal = new Client({ connection, namespace: config.namespace });
+
+    const netswim: Netswim = { db, secretBox, imageStore, imageService, temporal, stop };
+
+    if (options.runWorker ?? true) {
+      const { worker, connection: workerConnection } = await createNetswimWorker({
+        temporalAddress: options.temporalAddress,
+        namespace: config.namespace,
+        taskQueue: config.taskQueue,
+        activities: { db, secretBox, imageServiceUrl: imageService.url, logger: logger.child({ component: 'activities' }) },
+      });
+      const running = worker.run();
+      stops.push(async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+        await workerConnection.close();
+      });
+      netswim.worker = worker;
+    }
+
+    if (options.runApi ?? true) {
+      const { tokens, generated } = await apiTokens(config);
+      const app = createApi({ db, secretBox, imageStore, temporal, taskQueue: config.taskQueue, tokens, maxImageBytes: config.maxImageBytes, logger: logger.child({ component: 'api' }) });
+      const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+        const s = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, () => resolve(s));
+        s.once('error', reject);
+      });
+      // Image uploads of several GB take longer than Node's default request timeout.
+      if ('requestTimeout' in server) server.requestTimeout = 60 * 60_000;
+      stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      const { port } = server.address() as AddressInfo;
+      netswim.apiUrl = `http://${config.api.host}:${port}`;
+      if (generated) netswim.generatedAdminToken = generated;
+    }
+    return netswim;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,105 @@
+// Device records. Secrets are sealed before they reach the database and are only opened by
+// activities that connect to the device; API responses and workflow inputs never carry them.
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from './database.ts';
+import type { SecretBox } from './secret-box.ts';
+
+export interface DeviceRecord {
+  id: string;
+  hostname: string;
+  address: string;
+  port: number;
+  platform: string;
+  site: string;
+  role: string | null;
+  username: string;
+  createdAt: string;
+}
+
+export interface DeviceSecrets {
+  password: string;
+  enableSecret?: string;
+}
+
+export interface DeviceConnection extends DeviceRecord, DeviceSecrets {}
+
+export interface NewDevice extends DeviceSecrets {
+  hostname: string;
+  address: string;
+  port: number;
+  platform: string;
+  site: string;
+  role?: string;
+  username: string;
+}
+
+interface DeviceRow {
+  id: string;
+  hostname: string;
+  address: string;
+  port: number;
+  platform: string;
+  site: string;
+  role: string | null;
+  username: string;
+  sealed_secrets: string;
+  created_at: Date | string;
+}
+
+function toRecord(row: DeviceRow): DeviceRecord {
+  return {
+    id: row.id,
+    hostname: row.hostname,
+    address: row.address,
+    port: row.port,
+    platform: row.platform,
+    site: row.site,
+    role: row.role,
+    username: row.username,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+export class DuplicateDeviceError extends Error {
+  constructor(hostname: string) {
+    super(`a device named ${hostname} already exists`);
+    this.name = 'DuplicateDeviceError';
+  }
+}
+
+export async function addDevice(db: Queryable, box: SecretBox, device: NewDevice): Promise<DeviceRecord> {
+  const secrets: DeviceSecrets = { password: device.password };
+  if (device.enableSecret) secrets.enableSecret = device.enableSecret;
+  const rows = await db.query<DeviceRow>(
+    `INSERT INTO devices (id, hostname, address, port, platform, site, role, username, sealed_secrets)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (hostname) DO NOTHING
+     RETURNING *`,
+    [randomUUID(), device.hostname, device.address, device.port, device.platform, device.site, device.role ?? null, device.username, box.seal(JSON.stringify(secrets))],
+  );
+  if (!rows[0]) throw new DuplicateDeviceError(device.hostname);
+  return toRecord(rows[0]);
+}
+
+export async function getDevice(db: Queryable, id: string): Promise<DeviceRecord | undefined> {
+  const rows = await db.query<DeviceRow>('SELECT * FROM devices WHERE id = $1', [id]);
+  return rows[0] && toRecord(rows[0]);
+}
+
+export async function findDeviceByHostname(db: Queryable, hostname: string): Promise<DeviceRecord | undefined> {
+  const rows = await db.query<DeviceRow>('SELECT * FROM devices WHERE hostname = $1', [hostname]);
+  return rows[0] && toRecord(rows[0]);
+}
+
+export async function listDevices(db: Queryable): Promise<DeviceRecord[]> {
+  return (await db.query<DeviceRow>('SELECT * FROM devices ORDER BY hostname')).map(toRecord);
+}
+
+/** The device with its opened secrets, for the activity that logs in to it. */
+export async function getDeviceConnection(db: Queryable, box: SecretBox, id: string): Promise<DeviceConnection | undefined> {
+  const rows = await db.query<DeviceRow>('SELECT * FROM devices WHERE id = $1', [id]);
+  const row = rows[0];
+  if (!row) return undefined;
+  const secrets = JSON.parse(box.open(row.sealed_secrets)) as DeviceSecrets;
+  return { ...toRecord(row), ...secrets };
+}

@@ -1,0 +1,138 @@
+// The HTTP API: authentication, roles, validation (400 and nothing changed), streamed upload.
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { createApi } from '../api/app.ts';
+import { parseApiTokens } from '../api/auth.ts';
+import { createLogger } from '../runtime/logger.ts';
+import type { DevServer } from '../scripts/temporal-dev-server.ts';
+import { countUpgrades } from '../store/upgrades.ts';
+import { startTestNetswim, type TestNetswim } from './support/netswim.ts';
+import { startTestTemporal } from './support/temporal.ts';
+
+let temporal: DevServer;
+let netswim: TestNetswim;
+
+before(async () => {
+  temporal = await startTestTemporal();
+  netswim = await startTestNetswim(temporal.address, { runWorker: false });
+});
+after(async () => {
+  await netswim?.stopAll();
+  await temporal?.stop();
+});
+
+const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const validDevice = { hostname: 'edge-1', address: '127.0.0.1', port: 2222, platform: 'cat9300', username: 'netswim', password: 'secret-password' };
+
+async function workflowCount(): Promise<number> {
+  return (await netswim.temporal.workflow.count()).count;
+}
+
+describe('authentication and roles', () => {
+  it('refuses requests without a known token', async () => {
+    assert.equal((await fetch(`${netswim.apiUrl}/devices`)).status, 401);
+    const wrong = await fetch(`${netswim.apiUrl}/devices`, { headers: { authorization: 'Bearer not-a-real-token-at-all' } });
+    assert.equal(wrong.status, 401);
+    assert.equal((await fetch(`${netswim.apiUrl}/health`)).status, 200);
+  });
+
+  it('lets a viewer read but not change anything', async () => {
+    const viewerToken = 'viewer-token-0123456789';
+    const app = createApi({
+      db: netswim.db,
+      secretBox: netswim.secretBox,
+      imageStore: netswim.imageStore,
+      temporal: netswim.temporal,
+      taskQueue: 'unused',
+      tokens: parseApiTokens(`viewer:${viewerToken}`),
+      maxImageBytes: 1024,
+      logger: createLogger({ level: 'error' }),
+    });
+    const auth = { authorization: `Bearer ${viewerToken}` };
+    assert.equal((await app.request('/devices', { headers: auth })).status, 200);
+    const write = await app.request('/devices', { ...json(validDevice), headers: { ...auth, 'content-type': 'application/json' } });
+    assert.equal(write.status, 403);
+    assert.match(((await write.json()) as { error: string }).error, /viewer may not operate/);
+  });
+
+  it('refuses a malformed token table at start', () => {
+    assert.throws(() => parseApiTokens('root:0123456789abcdef'), /role of viewer, operator, approver, admin/);
+    assert.throws(() => parseApiTokens('admin:short'), /shorter than 16/);
+  });
+});
+
+describe('validation', () => {
+  const badDevices: Array<[string, unknown, RegExp]> = [
+    ['missing password', { ...validDevice, password: undefined }, /password/],
+    ['port out of range', { ...validDevice, port: 70000 }, /port/],
+    ['hostname with a space', { ...validDevice, hostname: 'edge 1' }, /hostname/],
+    ['address with shell characters', { ...validDevice, address: '127.0.0.1;reload' }, /address/],
+    ['unknown field', { ...validDevice, admin: true }, /admin/],
+    ['unknown role', { ...validDevice, role: 'SUPERCORE' }, /role/],
+  ];
+  for (const [name, body, message] of badDevices) {
+    it(`POST /devices: ${name} → 400 with the reason, nothing stored`, async () => {
+      const response = await netswim.api('/devices', json(body));
+      assert.equal(response.status, 400);
+      assert.match(((await response.json()) as { error: string }).error, message);
+      assert.equal((await (await netswim.api('/devices')).json() as unknown[]).length, 0);
+    });
+  }
+
+  it('POST /devices: not JSON → 400', async () => {
+    const response = await netswim.api('/devices', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"hostname": ' });
+    assert.equal(response.status, 400);
+    assert.match(((await response.json()) as { error: string }).error, /not valid JSON/);
+  });
+
+  const badUpgrades: Array<[string, unknown, number, RegExp]> = [
+    ['no image', { device: 'edge-1' }, 400, /imageId/],
+    ['image id not a uuid', { device: 'edge-1', imageId: '42' }, 400, /imageId/],
+    ['reload timeout too short', { device: 'edge-1', imageId: '6b0f7f0e-4a52-4e39-9b3c-9b2b5c8c2f11', reloadTimeoutSeconds: 1 }, 400, /reloadTimeoutSeconds/],
+    ['unknown device', { device: 'nope', imageId: '6b0f7f0e-4a52-4e39-9b3c-9b2b5c8c2f11' }, 404, /no device nope/],
+  ];
+  for (const [name, body, status, message] of badUpgrades) {
+    it(`POST /upgrades: ${name} → ${status}, no workflow started`, async () => {
+      const response = await netswim.api('/upgrades', json(body));
+      assert.equal(response.status, status);
+      assert.match(((await response.json()) as { error: string }).error, message);
+      assert.equal(await workflowCount(), 0);
+      assert.equal(await countUpgrades(netswim.db), 0);
+    });
+  }
+
+  it('GET /upgrades/<not an id> → 400, unknown id → 404', async () => {
+    assert.equal((await netswim.api('/upgrades/..%2F..%2Fetc')).status, 400);
+    assert.equal((await netswim.api('/upgrades/upgrade/edge-1/deadbeef')).status, 404);
+  });
+});
+
+describe('POST /images', () => {
+  it('streams an upload and returns its size and checksums; the same bytes again are the same image', async () => {
+    const bytes = randomBytes(5 * 1024 * 1024);
+    const upload = () => netswim.api('/images?fileName=cat9k_iosxe.17.09.04a.SPA.bin', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+    const first = await upload();
+    assert.equal(first.status, 201);
+    const image = (await first.json()) as { id: string; sizeBytes: number; md5: string; sha256: string; version: string };
+    assert.equal(image.sizeBytes, bytes.length);
+    assert.equal(image.md5, createHash('md5').update(bytes).digest('hex'));
+    assert.equal(image.sha256, createHash('sha256').update(bytes).digest('hex'));
+    assert.equal(image.version, '17.09.04a');
+    const second = await upload();
+    assert.equal(second.status, 200);
+    assert.equal(((await second.json()) as { id: string }).id, image.id);
+  });
+
+  it('refuses a dangerous file name, a multipart body and an oversized image, storing nothing', async () => {
+    const before = ((await (await netswim.api('/images')).json()) as unknown[]).length;
+    const bad = await netswim.api('/images?fileName=..%2Fboot.bin', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: 'x' });
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { error: string }).error, /fileName/);
+    const multipart = await netswim.api('/images?fileName=a.bin', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: 'x' });
+    assert.equal(multipart.status, 415);
+    const big = await netswim.api('/images?fileName=big.bin', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: randomBytes(65 * 1024 * 1024) });
+    assert.equal(big.status, 413);
+    assert.equal(((await (await netswim.api('/images')).json()) as unknown[]).length, before);
+  });
+});

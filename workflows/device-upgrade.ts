@@ -1,0 +1,140 @@
+// One device's upgrade: inventory → flash precheck → distribute → boot variables → reload →
+// verify. Deterministic: all device work is in activities; this code only decides.
+import {
+  ApplicationFailure,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { UpgradeActivities } from '../activities/device-upgrade.ts';
+import { STAGE } from '../domain/search-attributes.ts';
+import {
+  checkFlashSpace,
+  plannedBootVariables,
+  stagePercent,
+  type UpgradeInput,
+  type UpgradeResult,
+  type UpgradeStage,
+  type UpgradeStatus,
+} from '../domain/upgrade.ts';
+import { sameVersion } from '../domain/version.ts';
+import { upgradeStatusQuery } from './definitions.ts';
+
+
+// Short reads and configuration: retried a few times, quickly.
+const device = proxyActivities<UpgradeActivities>({
+  startToCloseTimeout: '3 minutes',
+  retry: { initialInterval: '2 seconds', maximumAttempts: 4, nonRetryableErrorTypes: ['DeviceOutputError'] },
+});
+
+// Copying an image can take long; heartbeats prove it is alive. A corrupt copy is retried twice more.
+const transfer = proxyActivities<UpgradeActivities>({
+  startToCloseTimeout: '3 hours',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['InsufficientFlash', 'RunningImageConflict'] },
+});
+
+// sendReload checks by itself whether the reload already happened, so a retry never reloads twice.
+const reload = proxyActivities<UpgradeActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '5 seconds', maximumAttempts: 3 },
+});
+
+const DEFAULT_RELOAD_TIMEOUT_SECONDS = 20 * 60;
+
+export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult> {
+  const { image } = input;
+  const status: UpgradeStatus = {
+    stage: 'queued',
+    percent: 0,
+    device: input.device.hostname,
+    targetVersion: image.version,
+    checks: [],
+    events: [],
+  };
+  setHandler(upgradeStatusQuery, () => status);
+
+  const enter = (stage: UpgradeStage, message: string) => {
+    status.stage = stage;
+    status.percent = stagePercent(stage);
+    status.events.push({ stage, message });
+    upsertSearchAttributes([{ key: STAGE, value: stage }]);
+    setCurrentDetails(`**${stage}** — ${message}`);
+    log.info(message, { stage, device: input.device.hostname });
+  };
+
+  const fail = (message: string): never => {
+    status.error = message;
+    status.outcome = 'failed';
+    enter('failed', message);
+    throw ApplicationFailure.nonRetryable(message, 'UpgradeFailed', status);
+  };
+
+  try {
+    enter('inventory', `reading ${input.device.hostname}`);
+    const before = await device.readInventory(input.device.deviceId);
+    status.fromVersion = before.version;
+
+    if (sameVersion(before.version, image.version) && before.runningImage === image.fileName) {
+      status.outcome = 'already-running';
+      enter('done', `${input.device.hostname} already runs ${image.version}`);
+      return result('already-running', before.version, before.runningImage, before.bootVariables);
+    }
+
+    enter('precheck', `checking ${input.device.hostname} can take ${image.fileName}`);
+    const flash = checkFlashSpace(before, image);
+    status.checks.push(flash);
+    if (flash.status === 'fail') fail(`precheck failed: ${flash.reason}`);
+
+    enter('distribute', `copying ${image.fileName} (${image.sizeBytes} bytes) to ${before.flash.filesystem}:`);
+    const copy = await transfer.distributeImage({ deviceId: input.device.deviceId, image, filesystem: before.flash.filesystem });
+    status.events.push({ stage: 'distribute', message: copy.copied ? `copied and verified MD5 ${copy.md5}` : `already on flash with MD5 ${copy.md5}` });
+
+    const bootVariables = plannedBootVariables(before.flash.filesystem, image, before.runningImage);
+    enter('activate', `boot variable ${bootVariables.join(';')}, saving configuration`);
+    await device.setBootVariables({ deviceId: input.device.deviceId, bootVariables });
+
+    enter('reload', `reloading ${input.device.hostname}`);
+    const sent = await reload.sendReload({ deviceId: input.device.deviceId, before });
+    status.events.push({ stage: 'reload', message: `reload: ${sent}` });
+    const timeoutSeconds = input.reloadTimeoutSeconds ?? DEFAULT_RELOAD_TIMEOUT_SECONDS;
+    const waiter = proxyActivities<UpgradeActivities>({
+      startToCloseTimeout: `${timeoutSeconds + 120} seconds`,
+      heartbeatTimeout: '1 minute',
+      retry: { initialInterval: '5 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['DeviceDidNotReturn'] },
+    });
+    const after = await waiter.waitForReload({ deviceId: input.device.deviceId, before, timeoutSeconds });
+
+    enter('verify', `${input.device.hostname} is back running ${after.version}`);
+    if (!sameVersion(after.version, image.version) || after.runningImage !== image.fileName) {
+      fail(`${input.device.hostname} booted ${after.runningImage} (${after.version}) instead of ${image.fileName} (${image.version})`);
+    }
+    status.outcome = 'upgraded';
+    enter('done', `${input.device.hostname} upgraded from ${before.version} to ${after.version}`);
+    return result('upgraded', before.version, after.runningImage, after.bootVariables);
+  } catch (error) {
+    if (status.stage !== 'failed') fail(`${status.stage} failed: ${error instanceof Error ? causeMessage(error) : String(error)}`);
+    throw error;
+  }
+
+  function result(outcome: UpgradeResult['outcome'], fromVersion: string, runningImage: string, bootVariables: string[]): UpgradeResult {
+    return {
+      outcome,
+      device: input.device.hostname,
+      fromVersion,
+      toVersion: image.version,
+      runningImage,
+      bootVariables,
+      checks: status.checks,
+    };
+  }
+}
+
+/** ActivityFailure wraps the activity's own error; the person reading wants the inner message. */
+function causeMessage(error: Error): string {
+  let current: Error = error;
+  while (current.cause instanceof Error) current = current.cause;
+  return current.message;
+}

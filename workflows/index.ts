@@ -1,0 +1,2 @@
+// Entry point the worker bundles: every workflow netswim runs.
+export { deviceUpgrade } from './device-upgrade.ts';
