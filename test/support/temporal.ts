@@ -6,12 +6,12 @@ import { startTemporalDevServer, type DevServer } from '../../scripts/temporal-d
 
 let runtimeInstalled = false;
 
-/** Keeps SDK and workflow logs out of test output unless they are warnings. */
+/** Keeps SDK and workflow logs out of test output unless they are errors (failing upgrades are expected here). */
 function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({
-    logger: { log: noopLog, trace: noopLog, debug: noopLog, info: noopLog, warn: consoleLog, error: consoleLog },
+    logger: { log: noopLog, trace: noopLog, debug: noopLog, info: noopLog, warn: noopLog, error: consoleLog },
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), console: {} } },
   });
 }
