@@ -33,6 +33,14 @@ export class DeviceUnreachableError extends Error {
   }
 }
 
+/** The device refused the credentials: retrying with the same ones cannot help. */
+export class DeviceAuthenticationError extends Error {
+  constructor(target: CliTarget) {
+    super(`${target.host}:${target.port} refused the SSH credentials of user ${target.username}`);
+    this.name = 'DeviceAuthenticationError';
+  }
+}
+
 export class CliTimeoutError extends Error {
   constructor(command: string, timeoutMs: number, tail: string) {
     super(`"${command}" did not return to the prompt within ${timeoutMs} ms; last output: ${JSON.stringify(tail.slice(-200))}`);
@@ -78,9 +86,9 @@ function matchPrompt(buffer: string, pattern: RegExp): PromptInfo | undefined {
 function connect(target: CliTarget, timeoutMs: number): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
-    const fail = (error: Error) => {
+    const fail = (error: Error & { level?: string }) => {
       client.destroy();
-      reject(new DeviceUnreachableError(target, error.message));
+      reject(error.level === 'client-authentication' ? new DeviceAuthenticationError(target) : new DeviceUnreachableError(target, error.message));
     };
     client.once('ready', () => {
       client.off('error', fail);

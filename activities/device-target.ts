@@ -4,7 +4,7 @@ import type { Queryable } from '../store/database.ts';
 import { getDeviceConnection } from '../store/devices.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import { ApplicationFailure } from '@temporalio/common';
-import type { CliTarget } from './cli-session.ts';
+import { DeviceAuthenticationError, withCliSession, type CliSession, type CliTarget } from './cli-session.ts';
 
 export async function resolveCliTarget(db: Queryable, box: SecretBox, deviceId: string): Promise<CliTarget> {
   const device = await getDeviceConnection(db, box, deviceId);
@@ -12,4 +12,21 @@ export async function resolveCliTarget(db: Queryable, box: SecretBox, deviceId: 
   const target: CliTarget = { host: device.address, port: device.port, username: device.username, password: device.password };
   if (device.enableSecret) target.enableSecret = device.enableSecret;
   return target;
+}
+
+/**
+ * Runs `work` in a CLI session on the device, turning failures that no retry can fix into
+ * non-retryable activity failures.
+ */
+export async function onDevice<T>(target: CliTarget, work: (session: CliSession) => Promise<T>): Promise<T> {
+  try {
+    return await withCliSession(target, work);
+  } catch (error) {
+    throw asActivityFailure(error);
+  }
+}
+
+export function asActivityFailure(error: unknown): unknown {
+  if (error instanceof DeviceAuthenticationError) return ApplicationFailure.nonRetryable(error.message, 'DeviceAuthenticationFailed');
+  return error;
 }

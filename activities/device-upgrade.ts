@@ -11,7 +11,7 @@ import type { Logger } from '../runtime/logger.ts';
 import type { Queryable } from '../store/database.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import { CliSession, DeviceUnreachableError, SessionClosedError, withCliSession, type CliTarget } from './cli-session.ts';
-import { resolveCliTarget } from './device-target.ts';
+import { asActivityFailure, onDevice, resolveCliTarget } from './device-target.ts';
 
 export interface UpgradeActivityDeps {
   db: Queryable;
@@ -73,7 +73,7 @@ async function readState(session: CliSession): Promise<DeviceInventory> {
 }
 
 /** Heartbeats `details()` every few seconds until stopped; long device commands stay visibly alive. */
-function keepHeartbeating(details: () => unknown, everyMs = 5_000): () => void {
+function keepHeartbeating(details: () => unknown, everyMs = 2_000): () => void {
   const ctx = Context.current();
   ctx.heartbeat(details());
   const timer = setInterval(() => ctx.heartbeat(details()), everyMs);
@@ -101,7 +101,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
   return {
     /** Reads `show version`, `dir flash:` and the boot variables. Read-only. */
     async readInventory(deviceId: string): Promise<DeviceInventory> {
-      return withCliSession(await target(deviceId), readState);
+      return onDevice(await target(deviceId), readState);
     },
 
     /**
@@ -116,7 +116,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
       const progress: TransferProgress = { phase: 'checking', bytes: 0, totalBytes: image.sizeBytes, percent: 0 };
       const stopHeartbeat = keepHeartbeating(() => progress);
       try {
-        return await withCliSession(await target(request.deviceId), async (session) => {
+        return await onDevice(await target(request.deviceId), async (session) => {
           const stopCancel = closeOnCancel(session);
           try {
             const state = await readState(session);
@@ -176,7 +176,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
 
     /** Sets the boot list (new image first, fallback after) and saves it. Idempotent. */
     async setBootVariables(request: { deviceId: string; bootVariables: string[] }): Promise<string[]> {
-      return withCliSession(await target(request.deviceId), async (session) => {
+      return onDevice(await target(request.deviceId), async (session) => {
         const commands = ['configure terminal', 'no boot system', ...request.bootVariables.map((b) => `boot system ${b}`), 'end'];
         for (const command of commands) {
           const error = findCliError(await session.run(command));
@@ -203,7 +203,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
         session = await CliSession.open(await target(request.deviceId), { connectTimeoutMs: 10_000 });
       } catch (error) {
         if (error instanceof DeviceUnreachableError) return 'unreachable';
-        throw error;
+        throw asActivityFailure(error);
       }
       try {
         const observedAtMs = Date.now();

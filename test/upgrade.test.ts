@@ -151,6 +151,16 @@ describe('device upgrade workflow', () => {
     assert.match(second?.message ?? '', /already on flash/);
   });
 
+  it('a device that refuses the credentials fails at inventory at once, without retries', async () => {
+    const d = device('sw-small');
+    await post('/devices', { hostname: 'sw-wrong-password', address: d.address, port: d.port, platform: 'cat9300', username: 'netswim', password: 'not-the-password' });
+    const { view } = await upgrade('sw-wrong-password');
+    assert.equal(view.execution, 'FAILED');
+    assert.match(view.error ?? '', /inventory failed: .*refused the SSH credentials of user netswim/);
+    const closed = Date.parse(view.closedAt ?? '') - Date.parse(view.startedAt ?? '');
+    assert.ok(closed < 5_000, `failed after ${closed} ms; an authentication failure is not retried`);
+  });
+
   it('no device password or enable secret appears anywhere in workflow histories', async () => {
     let histories = 0;
     for await (const execution of netswim.temporal.workflow.list({ query: `WorkflowType = 'deviceUpgrade'` })) {

@@ -36,6 +36,10 @@ export async function createNetswimWorker(options: WorkerOptions): Promise<{ wor
     workflowBundle: await workflowBundle(),
     activities: createUpgradeActivities(options.activities),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 100,
+    // Heartbeats carry transfer progress that the API shows; the default throttle (most of the
+    // heartbeat timeout) would leave it a minute stale.
+    maxHeartbeatThrottleInterval: '2 seconds',
+    defaultHeartbeatThrottleInterval: '2 seconds',
   });
   return { worker, connection };
 }

@@ -8,7 +8,7 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { UpgradeActivities } from '../activities/device-upgrade.ts';
+import type { ReloadOutcome, UpgradeActivities } from '../activities/device-upgrade.ts';
 import { STAGE } from '../domain/search-attributes.ts';
 import {
   checkFlashSpace,
@@ -43,6 +43,12 @@ const reload = proxyActivities<UpgradeActivities>({
 });
 
 const DEFAULT_RELOAD_TIMEOUT_SECONDS = 20 * 60;
+
+const RELOAD_OUTCOME_TEXT: Record<ReloadOutcome, string> = {
+  sent: 'reload command accepted; waiting for the device to come back',
+  'already-rebooted': 'device had already rebooted (a retried reload step); not reloading again',
+  unreachable: 'device unreachable when the reload was to be sent (already reloading?); waiting for it',
+};
 
 export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult> {
   const { image } = input;
@@ -98,7 +104,7 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
 
     enter('reload', `reloading ${input.device.hostname}`);
     const sent = await reload.sendReload({ deviceId: input.device.deviceId, before });
-    status.events.push({ stage: 'reload', message: `reload: ${sent}` });
+    status.events.push({ stage: 'reload', message: RELOAD_OUTCOME_TEXT[sent] });
     const timeoutSeconds = input.reloadTimeoutSeconds ?? DEFAULT_RELOAD_TIMEOUT_SECONDS;
     const waiter = proxyActivities<UpgradeActivities>({
       startToCloseTimeout: `${timeoutSeconds + 120} seconds`,
