@@ -13,14 +13,14 @@ import { EmptyImageError, ImageTooLargeError, type ImageStore } from '../images/
 import { importImage, InvalidImageNameError } from '../images/import-image.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Database } from '../store/database.ts';
-import { addDevice, DuplicateDeviceError, findDeviceByHostname, getDevice, listDevices } from '../store/devices.ts';
+import { addDevice, DuplicateDeviceError, findDeviceByHostname, getDevice, listDevices, updateDevice } from '../store/devices.ts';
 import { getImage, listImages } from '../store/images.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import { recordUpgrade } from '../store/upgrades.ts';
 import { upgradeWorkflowId } from '../workflows/definitions.ts';
 import type { deviceUpgrade } from '../workflows/device-upgrade.ts';
 import { requirePermission, type AuthVariables, type TokenTable } from './auth.ts';
-import { describeZodError, ImageUploadQuery, NewDeviceBody, NewUpgradeBody, WorkflowIdParam } from './schemas.ts';
+import { DeviceChangesBody, describeZodError, HostnameParam, ImageUploadQuery, NewDeviceBody, NewUpgradeBody, WorkflowIdParam } from './schemas.ts';
 import { readUpgrade } from './upgrade-status.ts';
 
 export interface ApiDeps {
@@ -102,6 +102,17 @@ export function createApi(deps: ApiDeps): Hono<Env> {
   });
 
   app.get('/devices', read, async (c) => c.json(await listDevices(deps.db)));
+
+  app.patch('/devices/:hostname', operate, jsonLimit, async (c) => {
+    const hostname = HostnameParam.safeParse(c.req.param('hostname'));
+    if (!hostname.success) return c.json({ error: describeZodError(hostname.error) }, 400);
+    const body = await parseJson(c, DeviceChangesBody);
+    if (!body.ok) return body.response;
+    const device = await updateDevice(deps.db, deps.secretBox, hostname.data, body.value);
+    if (!device) return c.json({ error: `no device ${hostname.data}` }, 404);
+    deps.logger.info('device updated', { device: hostname.data, fields: Object.keys(body.value) });
+    return c.json(device);
+  });
 
   app.post('/upgrades', operate, jsonLimit, async (c) => {
     const body = await parseJson(c, NewUpgradeBody);

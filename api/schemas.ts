@@ -7,19 +7,36 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 export const DEVICE_ROLES = ['ACCESS', 'DISTRIBUTION', 'CORE', 'BORDER ROUTER', 'UNKNOWN'] as const;
 
+// Device fields without defaults: a change names only what it changes.
+const deviceFields = {
+  address: z.string().refine((a) => IPV4.test(a) || HOSTNAME.test(a), 'address must be an IPv4 address or a DNS name'),
+  port: z.number().int().min(1).max(65535),
+  platform: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'platform: lower-case letters, digits, _ and -'),
+  site: z.string().min(1).max(200),
+  role: z.enum(DEVICE_ROLES),
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+  enableSecret: z.string().min(1).max(256),
+};
+
 export const NewDeviceBody = z
   .object({
+    ...deviceFields,
     hostname: z.string().regex(HOSTNAME, 'hostname: letters, digits, dot and dash, up to 63 characters'),
-    address: z.string().refine((a) => IPV4.test(a) || HOSTNAME.test(a), 'address must be an IPv4 address or a DNS name'),
-    port: z.number().int().min(1).max(65535).default(22),
-    platform: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'platform: lower-case letters, digits, _ and -'),
-    site: z.string().min(1).max(200).default('Global'),
-    role: z.enum(DEVICE_ROLES).optional(),
-    username: z.string().min(1).max(64),
-    password: z.string().min(1).max(256),
-    enableSecret: z.string().min(1).max(256).optional(),
+    port: deviceFields.port.default(22),
+    site: deviceFields.site.default('Global'),
+    role: deviceFields.role.optional(),
+    enableSecret: deviceFields.enableSecret.optional(),
   })
   .strict();
+
+export const DeviceChangesBody = z
+  .object(deviceFields)
+  .partial()
+  .strict()
+  .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change');
+
+export const HostnameParam = z.string().regex(HOSTNAME, 'not a device hostname');
 
 export const NewUpgradeBody = z
   .object({

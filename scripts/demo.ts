@@ -264,8 +264,11 @@ async function main(): Promise<void> {
     say(`image ${DEMO_IMAGE}: ${image.sizeBytes} bytes, md5 ${image.md5} (${image.created ? 'imported' : 'already in the repository'})`);
 
     for (const device of inventory) {
-      const { status } = await api.call('POST', '/devices', { hostname: device.hostname, address: device.address, port: device.port, platform: 'cat9300', site: device.site, username: device.username, password: device.password, enableSecret: device.enableSecret }, [409]);
-      say(`${device.hostname}: ${status === 409 ? 'already registered' : 'registered'}`);
+      const { hostname, ...connection } = { hostname: device.hostname, address: device.address, port: device.port, platform: 'cat9300', site: device.site, username: device.username, password: device.password, enableSecret: device.enableSecret };
+      const { status } = await api.call('POST', '/devices', { hostname, ...connection }, [409]);
+      // Registered by an earlier run: bring its address and credentials up to date with the lab.
+      if (status === 409) await api.call('PATCH', `/devices/${hostname}`, connection);
+      say(`${hostname}: ${status === 409 ? 'already registered; connection details refreshed' : 'registered'}`);
     }
 
     const results = await runUpgrades(api, inventory, image.id);

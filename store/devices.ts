@@ -1,7 +1,7 @@
 // Device records. Secrets are sealed before they reach the database and are only opened by
 // activities that connect to the device; API responses and workflow inputs never carry them.
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from './database.ts';
+import type { Database, Queryable } from './database.ts';
 import type { SecretBox } from './secret-box.ts';
 
 export interface DeviceRecord {
@@ -102,4 +102,36 @@ export async function getDeviceConnection(db: Queryable, box: SecretBox, id: str
   if (!row) return undefined;
   const secrets = JSON.parse(box.open(row.sealed_secrets)) as DeviceSecrets;
   return { ...toRecord(row), ...secrets };
+}
+
+export type DeviceChanges = Partial<Omit<NewDevice, 'hostname'>>;
+
+/**
+ * Changes a device's connection details or credentials (rotation). Secrets not named in
+ * `changes` keep their current value; the record is rewritten in one transaction.
+ */
+export async function updateDevice(db: Database, box: SecretBox, hostname: string, changes: DeviceChanges): Promise<DeviceRecord | undefined> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<DeviceRow>('SELECT * FROM devices WHERE hostname = $1 FOR UPDATE', [hostname]);
+    const row = rows[0];
+    if (!row) return undefined;
+    const secrets = JSON.parse(box.open(row.sealed_secrets)) as DeviceSecrets;
+    if (changes.password !== undefined) secrets.password = changes.password;
+    if (changes.enableSecret !== undefined) secrets.enableSecret = changes.enableSecret;
+    const updated = await tx.query<DeviceRow>(
+      `UPDATE devices SET address = $2, port = $3, platform = $4, site = $5, role = $6, username = $7, sealed_secrets = $8
+       WHERE hostname = $1 RETURNING *`,
+      [
+        hostname,
+        changes.address ?? row.address,
+        changes.port ?? row.port,
+        changes.platform ?? row.platform,
+        changes.site ?? row.site,
+        changes.role ?? row.role,
+        changes.username ?? row.username,
+        box.seal(JSON.stringify(secrets)),
+      ],
+    );
+    return toRecord(updated[0]!);
+  });
 }

@@ -6,6 +6,7 @@ import { createApi } from '../api/app.ts';
 import { parseApiTokens } from '../api/auth.ts';
 import { createLogger } from '../runtime/logger.ts';
 import type { DevServer } from '../scripts/temporal-dev-server.ts';
+import { getDeviceConnection } from '../store/devices.ts';
 import { countUpgrades } from '../store/upgrades.ts';
 import { startTestNetswim, type TestNetswim } from './support/netswim.ts';
 import { startTestTemporal } from './support/temporal.ts';
@@ -105,6 +106,31 @@ describe('validation', () => {
   it('GET /upgrades/<not an id> → 400, unknown id → 404', async () => {
     assert.equal((await netswim.api('/upgrades/..%2F..%2Fetc')).status, 400);
     assert.equal((await netswim.api('/upgrades/upgrade/edge-1/deadbeef')).status, 404);
+  });
+});
+
+describe('PATCH /devices/:hostname', () => {
+  it('rotates credentials and changes connection details; bad input changes nothing', async () => {
+    const created = await netswim.api('/devices', json({ ...validDevice, hostname: 'rotate-1' }));
+    assert.equal(created.status, 201);
+    const { id } = (await created.json()) as { id: string };
+    const patch = (body: unknown, host = 'rotate-1') => netswim.api(`/devices/${host}`, { ...json(body), method: 'PATCH' });
+
+    const rotated = await patch({ password: 'rotated-password', port: 2223 });
+    assert.equal(rotated.status, 200);
+    assert.equal(((await rotated.json()) as { port: number }).port, 2223);
+    const connection = await getDeviceConnection(netswim.db, netswim.secretBox, id);
+    assert.equal(connection?.password, 'rotated-password');
+    assert.equal(connection?.username, validDevice.username, 'fields not named keep their value');
+
+    for (const [body, message] of [[{}, /at least one field/], [{ port: 0 }, /port/], [{ hostname: 'other' }, /hostname/]] as const) {
+      const response = await patch(body);
+      assert.equal(response.status, 400);
+      assert.match(((await response.json()) as { error: string }).error, message);
+    }
+    assert.equal((await patch({ port: 22 }, 'no-such-device')).status, 404);
+    const after = await getDeviceConnection(netswim.db, netswim.secretBox, id);
+    assert.deepEqual({ port: after?.port, password: after?.password }, { port: 2223, password: 'rotated-password' });
   });
 });
 
