@@ -30,7 +30,10 @@ export interface Netswim {
   db: Database;
   secretBox: SecretBox;
   imageStore: ImageStore;
-  imageService: ImageService;
+  /** Runs with the API; a worker-only process points devices at the API's one. */
+  imageService?: ImageService;
+  /** The URL devices fetch images from. */
+  imageServiceUrl: string;
   temporal: Client;
   apiUrl?: string;
   /** The admin token generated in embedded mode (no NETSWIM_API_TOKENS); undefined otherwise. */
@@ -70,21 +73,31 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
     stops.push(() => db.close());
     const secretBox = createSecretBox(await loadSecretKey(config.secretKey, config.secretKeyFile));
     const imageStore = new ImageStore(config.imageDir);
-    const imageService = await startImageService(imageStore, logger.child({ component: 'image-service' }), config.imageService);
-    stops.push(() => imageService.close());
+    const runApi = options.runApi ?? true;
+    let imageService: ImageService | undefined;
+    let imageServiceUrl: string;
+    if (runApi) {
+      imageService = await startImageService(imageStore, logger.child({ component: 'image-service' }), config.imageService);
+      const service = imageService;
+      stops.push(() => service.close());
+      imageServiceUrl = imageService.url;
+    } else {
+      imageServiceUrl = config.imageService.publicUrl ?? `http://${config.imageService.host}:${config.imageService.port}`;
+    }
 
     const connection = await Connection.connect({ address: options.temporalAddress });
     stops.push(() => connection.close());
     const temporal = new Client({ connection, namespace: config.namespace });
 
-    const netswim: Netswim = { db, secretBox, imageStore, imageService, temporal, stop };
+    const netswim: Netswim = { db, secretBox, imageStore, imageServiceUrl, temporal, stop };
+    if (imageService) netswim.imageService = imageService;
 
     if (options.runWorker ?? true) {
       const { worker, connection: workerConnection } = await createNetswimWorker({
         temporalAddress: options.temporalAddress,
         namespace: config.namespace,
         taskQueue: config.taskQueue,
-        activities: { db, secretBox, imageServiceUrl: imageService.url, logger: logger.child({ component: 'activities' }) },
+        activities: { db, secretBox, imageServiceUrl, logger: logger.child({ component: 'activities' }) },
       });
       const running = worker.run();
       stops.push(async () => {
@@ -95,7 +108,7 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
       netswim.worker = worker;
     }
 
-    if (options.runApi ?? true) {
+    if (runApi) {
       const { tokens, generated } = await apiTokens(config);
       const app = createApi({ db, secretBox, imageStore, temporal, taskQueue: config.taskQueue, tokens, maxImageBytes: config.maxImageBytes, logger: logger.child({ component: 'api' }) });
       const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

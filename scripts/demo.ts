@@ -256,7 +256,7 @@ async function main(): Promise<void> {
     if (!(await portIsFree(config.api.port, config.api.host))) fail(`API port ${config.api.port} is in use; set NETSWIM_API_PORT`);
     const netswim: Netswim = await startNetswim({ config, temporalAddress, logger });
     stops.push({ name: 'netswim', stop: () => netswim.stop() });
-    say(`netswim API ${netswim.apiUrl} (admin token in ${config.api.tokenFile}), image service ${netswim.imageService.url}`);
+    say(`netswim API ${netswim.apiUrl} (admin token in ${config.api.tokenFile}), image service ${netswim.imageServiceUrl}`);
     const api = new Api(netswim.apiUrl!, netswim.generatedAdminToken!);
 
     const imagePath = await demoImage(join(config.dataDir, 'demo'), imageMb);
