@@ -32,10 +32,10 @@ async function workflowCount(): Promise<number> {
 
 describe('authentication and roles', () => {
   it('refuses requests without a known token', async () => {
-    assert.equal((await fetch(`${netswim.apiUrl}/devices`)).status, 401);
-    const wrong = await fetch(`${netswim.apiUrl}/devices`, { headers: { authorization: 'Bearer not-a-real-token-at-all' } });
+    assert.equal((await fetch(`${netswim.apiUrl!}/devices`)).status, 401);
+    const wrong = await fetch(`${netswim.apiUrl!}/devices`, { headers: { authorization: 'Bearer not-a-real-token-at-all' } });
     assert.equal(wrong.status, 401);
-    assert.equal((await fetch(`${netswim.apiUrl}/health`)).status, 200);
+    assert.equal((await fetch(`${netswim.apiUrl!}/health`)).status, 200);
   });
 
   it('lets a viewer read but not change anything', async () => {

@@ -12,6 +12,7 @@ import type { Lab, LabDevice } from '../lab/types.ts';
 import type { DevServer } from '../scripts/temporal-dev-server.ts';
 import { startTestNetswim, type TestNetswim } from './support/netswim.ts';
 import { startTestTemporal } from './support/temporal.ts';
+import { postJson, runUpgrade, uploadImage } from './support/upgrades.ts';
 
 const PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
 const ENABLE_SECRET = `en-${randomBytes(6).toString('hex')}`;
@@ -26,27 +27,8 @@ let labDir: string;
 let imageId: string;
 const imageBytes = randomBytes(2 * 1024 * 1024 + 123);
 
-async function post<T>(path: string, body: unknown): Promise<T> {
-  const response = await netswim.api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json = (await response.json()) as T;
-  assert.ok(response.ok, `${path} answered ${response.status}: ${JSON.stringify(json)}`);
-  return json;
-}
-
-/** Starts an upgrade through the API and polls GET /upgrades/:id until the workflow closes. */
-async function upgrade(hostname: string): Promise<{ view: UpgradeView; stagesSeen: Set<string> }> {
-  const { workflowId } = await post<{ workflowId: string }>('/upgrades', { device: hostname, imageId, reloadTimeoutSeconds: 60 });
-  assert.match(workflowId, new RegExp(`^upgrade/${hostname}/`));
-  const stagesSeen = new Set<string>();
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const view = (await (await netswim.api(`/upgrades/${workflowId}`)).json()) as UpgradeView;
-    stagesSeen.add(view.stage);
-    if (view.execution !== 'RUNNING') return { view, stagesSeen };
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`upgrade of ${hostname} did not finish in time`);
-}
+const post = <T>(path: string, body: unknown) => postJson<T>(netswim, path, body);
+const upgrade = (hostname: string) => runUpgrade(netswim, hostname, imageId);
 
 function device(hostname: string): LabDevice {
   return lab.device(hostname);
@@ -72,9 +54,7 @@ before(async () => {
   for (const d of lab.devices) {
     await post('/devices', { hostname: d.hostname, address: d.address, port: d.port, platform: 'cat9300', site: 'Global/Lab', username: 'netswim', password: PASSWORD, enableSecret: ENABLE_SECRET });
   }
-  const response = await netswim.api(`/images?fileName=${NEW_IMAGE}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: imageBytes });
-  assert.equal(response.status, 201);
-  imageId = ((await response.json()) as { id: string }).id;
+  imageId = await uploadImage(netswim, NEW_IMAGE, imageBytes);
 });
 
 after(async () => {

@@ -1,5 +1,5 @@
-// netswim as a test uses it: real PGlite in a temp folder, real image service and API on
-// loopback ports chosen by the OS, a real worker on its own task queue.
+// netswim as a test uses it: real PGlite (or PostgreSQL) in a temp folder, real image service and
+// API on loopback ports, a real worker on its own task queue.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,14 +10,21 @@ import { startNetswim, type Netswim } from '../../runtime/netswim.ts';
 
 export interface TestNetswim extends Netswim {
   dataDir: string;
-  apiUrl: string;
-  token: string;
-  /** fetch against the API with the admin token. */
+  /** fetch against the API with an admin token (API instances only). */
   api(path: string, init?: RequestInit): Promise<Response>;
   stopAll(): Promise<void>;
 }
 
-export async function startTestNetswim(temporalAddress: string, options: { runWorker?: boolean } = {}): Promise<TestNetswim> {
+export interface TestNetswimOptions {
+  runWorker?: boolean;
+  runApi?: boolean;
+  /** Extra environment, e.g. DATABASE_URL, NETSWIM_API_TOKENS, a shared task queue. */
+  env?: Record<string, string>;
+  /** The admin token when NETSWIM_API_TOKENS is given in env. */
+  adminToken?: string;
+}
+
+export async function startTestNetswim(temporalAddress: string, options: TestNetswimOptions = {}): Promise<TestNetswim> {
   const dataDir = await mkdtemp(join(tmpdir(), 'netswim-test-'));
   const config = loadConfig({
     NETSWIM_DATA_DIR: dataDir,
@@ -25,17 +32,18 @@ export async function startTestNetswim(temporalAddress: string, options: { runWo
     NETSWIM_IMAGE_SERVICE_PORT: '0',
     NETSWIM_TASK_QUEUE: `test-${randomUUID().slice(0, 8)}`,
     NETSWIM_MAX_IMAGE_BYTES: String(64 * 1024 * 1024),
+    ...options.env,
   });
   const logger = createLogger({ level: 'warn' });
-  const netswim = await startNetswim({ config, temporalAddress, logger, runWorker: options.runWorker ?? true });
-  const apiUrl = netswim.apiUrl!;
-  const token = netswim.generatedAdminToken!;
+  const netswim = await startNetswim({ config, temporalAddress, logger, runWorker: options.runWorker ?? true, runApi: options.runApi ?? true });
+  const token = netswim.generatedAdminToken ?? options.adminToken ?? '';
   return {
     ...netswim,
     dataDir,
-    apiUrl,
-    token,
-    api: (path, init = {}) => fetch(apiUrl + path, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) } }),
+    api: (path, init = {}) => {
+      if (!netswim.apiUrl) throw new Error('this netswim instance runs no API');
+      return fetch(netswim.apiUrl + path, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) } });
+    },
     async stopAll() {
       await netswim.stop();
       await rm(dataDir, { recursive: true, force: true });
