@@ -1,10 +1,13 @@
 // The Temporal CLI finder honours its order: explicit path, PATH, cache (the build is proven by
-// the test suite itself: every workflow test runs on the binary this finder produced).
+// the test suite itself: every workflow test runs on the binary this finder produced), and the
+// binary also serves the SDK's own test environment for contributors who prefer it.
 import assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ALL_SEARCH_ATTRIBUTES } from '../domain/search-attributes.ts';
 import { cacheDir, findTemporalCli } from '../scripts/temporal-cli.ts';
 
 let dir: string;
@@ -45,5 +48,19 @@ describe('findTemporalCli', () => {
   it('says what it tried when nothing works', async () => {
     await assert.rejects(findTemporalCli({ env: { PATH: '', NETSWIM_CACHE_DIR: join(dir, 'nothing'), NETSWIM_TEMPORAL_DOWNLOAD: '0' } }),
       /no Temporal CLI: set TEMPORAL_CLI.*go is not installed; download disabled/);
+  });
+});
+
+describe('the found CLI', () => {
+  it("runs as @temporalio/testing's existing-path dev server, with netswim's search attributes", async () => {
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: { executable: { type: 'existing-path', path: realCli }, searchAttributes: ALL_SEARCH_ATTRIBUTES },
+    });
+    try {
+      const { keys } = await env.connection.operatorService.listSearchAttributes({ namespace: 'default' }).then((r) => ({ keys: Object.keys(r.customAttributes ?? {}) }));
+      for (const key of ALL_SEARCH_ATTRIBUTES) assert.ok(keys.includes(key.name), `${key.name} registered`);
+    } finally {
+      await env.teardown();
+    }
   });
 });
