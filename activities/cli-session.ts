@@ -120,6 +120,8 @@ export class CliSession {
   private constructor(
     private readonly client: Client,
     private readonly channel: ClientChannel,
+    /** Secrets to scrub from any device output quoted in an error (errors reach workflow history). */
+    private readonly secrets: string[],
   ) {
     channel.on('data', (data: Buffer) => {
       this.buffer += data.toString('utf8').replace(ESCAPES, '');
@@ -144,7 +146,7 @@ export class CliSession {
       client.end();
       throw new DeviceUnreachableError(target, `no shell: ${error.message}`);
     });
-    const session = new CliSession(client, channel);
+    const session = new CliSession(client, channel, [target.password, target.enableSecret ?? ''].filter((x) => x.length > 0));
     try {
       await session.waitForPrompt('login', 20_000);
       if (session.prompt.mode === 'user') await session.enable(target);
@@ -164,7 +166,7 @@ export class CliSession {
     if (!target.enableSecret) throw new Error(`${target.host} logs in unprivileged and no enable secret is configured`);
     const output = await this.run('enable', { answers: [{ prompt: /Password:\s*$/, reply: target.enableSecret }] });
     if (this.prompt.mode !== 'privileged') {
-      throw new Error(`enable was refused on ${target.host}: ${output.trim() || 'no privileged prompt'}`);
+      throw new Error(`enable was refused on ${target.host}: ${this.redact(output.trim()) || 'no privileged prompt'}`);
     }
   }
 
@@ -197,7 +199,7 @@ export class CliSession {
       const left = deadline - Date.now();
       if (left <= 0 || !(await this.waitForChange(left))) {
         if (matchPrompt(this.buffer, this.promptPattern)) continue;
-        throw new CliTimeoutError(what, timeoutMs, this.buffer);
+        throw new CliTimeoutError(what, timeoutMs, this.redact(this.buffer));
       }
     }
   }
@@ -249,9 +251,14 @@ export class CliSession {
       const left = deadline - Date.now();
       if (left <= 0 || !(await this.waitForChange(left))) {
         if (this.buffer.length > seen || this.closed) continue;
-        throw new CliTimeoutError(command, timeoutMs, collected + this.buffer);
+        throw new CliTimeoutError(command, timeoutMs, this.redact(collected + this.buffer));
       }
     }
+  }
+
+  /** A device that echoes what was typed would otherwise put a password into an error message. */
+  private redact(text: string): string {
+    return this.secrets.reduce((out, secret) => out.split(secret).join('*****'), text);
   }
 
   close(): void {

@@ -1,14 +1,11 @@
 // The HTTP API (hono): a thin layer that validates input with zod, checks the caller's role,
 // and hands work to the image repository, the records and Temporal.
-import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Client } from '@temporalio/client';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
-import { DEVICE, SITE, STAGE, TARGET_VERSION } from '../domain/search-attributes.ts';
-import type { UpgradeInput } from '../domain/upgrade.ts';
 import { EmptyImageError, ImageTooLargeError, type ImageStore } from '../images/image-store.ts';
 import { importImage, InvalidImageNameError } from '../images/import-image.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -16,11 +13,9 @@ import type { Database } from '../store/database.ts';
 import { addDevice, DuplicateDeviceError, findDeviceByHostname, getDevice, listDevices, updateDevice } from '../store/devices.ts';
 import { getImage, listImages } from '../store/images.ts';
 import type { SecretBox } from '../store/secret-box.ts';
-import { recordUpgrade } from '../store/upgrades.ts';
-import { upgradeWorkflowId } from '../workflows/definitions.ts';
-import type { deviceUpgrade } from '../workflows/device-upgrade.ts';
 import { requirePermission, type AuthVariables, type TokenTable } from './auth.ts';
 import { DeviceChangesBody, describeZodError, HostnameParam, ImageUploadQuery, NewDeviceBody, NewUpgradeBody, WorkflowIdParam } from './schemas.ts';
+import { startUpgrade, UpgradeAlreadyRunningError } from './start-upgrade.ts';
 import { readUpgrade } from './upgrade-status.ts';
 
 export interface ApiDeps {
@@ -124,26 +119,14 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     if (!image) return c.json({ error: `no image ${imageId}` }, 404);
     if (!image.version) return c.json({ error: `image ${image.fileName} has no version: import it again with ?version=` }, 422);
 
-    const input: UpgradeInput = {
-      device: { deviceId: device.id, hostname: device.hostname, site: device.site },
-      image: { imageId: image.id, fileName: image.fileName, version: image.version, sizeBytes: image.sizeBytes, md5: image.md5, sha256: image.sha256 },
-    };
-    if (reloadTimeoutSeconds) input.reloadTimeoutSeconds = reloadTimeoutSeconds;
-    const workflowId = upgradeWorkflowId(device.hostname, randomUUID().slice(0, 8));
-    await deps.temporal.workflow.start<typeof deviceUpgrade>('deviceUpgrade', {
-      workflowId,
-      taskQueue: deps.taskQueue,
-      args: [input],
-      staticSummary: `Upgrade ${device.hostname} to ${image.version}`,
-      staticDetails: `Image ${image.fileName} (${image.sizeBytes} bytes, md5 ${image.md5}) on ${device.hostname} at site ${device.site}`,
-      typedSearchAttributes: [
-        { key: DEVICE, value: device.hostname },
-        { key: SITE, value: device.site },
-        { key: TARGET_VERSION, value: image.version },
-        { key: STAGE, value: 'queued' },
-      ],
-    });
-    await recordUpgrade(deps.db, { workflowId, deviceId: device.id, imageId: image.id, requestedBy: c.get('role') });
+    let workflowId: string;
+    try {
+      const request = { device, image: { ...image, version: image.version }, requestedBy: c.get('role') };
+      workflowId = await startUpgrade(deps.db, deps.temporal, deps.taskQueue, reloadTimeoutSeconds ? { ...request, reloadTimeoutSeconds } : request);
+    } catch (error) {
+      if (error instanceof UpgradeAlreadyRunningError) return c.json({ error: error.message, workflowId: error.workflowId }, 409);
+      throw error;
+    }
     deps.logger.info('upgrade started', { workflowId, device: device.hostname, version: image.version });
     return c.json({ workflowId, device: device.hostname, targetVersion: image.version }, 201);
   });

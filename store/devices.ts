@@ -33,18 +33,11 @@ export interface NewDevice extends DeviceSecrets {
   username: string;
 }
 
-interface DeviceRow {
-  id: string;
-  hostname: string;
-  address: string;
-  port: number;
-  platform: string;
-  site: string;
-  role: string | null;
-  username: string;
+type DeviceRow = Omit<DeviceRecord, 'createdAt'> & {
   sealed_secrets: string;
   created_at: Date | string;
-}
+  current_upgrade: string | null;
+};
 
 function toRecord(row: DeviceRow): DeviceRecord {
   return {
@@ -134,4 +127,17 @@ export async function updateDevice(db: Database, box: SecretBox, hostname: strin
     );
     return toRecord(updated[0]!);
   });
+}
+
+/**
+ * Locks the device row until the transaction ends and returns the workflow id of its last
+ * upgrade, so that concurrent requests (even on several API instances) decide one at a time.
+ */
+export async function lockDeviceForUpgrade(tx: Queryable, deviceId: string): Promise<{ currentUpgrade: string | null } | undefined> {
+  const rows = await tx.query<Pick<DeviceRow, 'current_upgrade'>>('SELECT current_upgrade FROM devices WHERE id = $1 FOR UPDATE', [deviceId]);
+  return rows[0] && { currentUpgrade: rows[0].current_upgrade };
+}
+
+export async function setCurrentUpgrade(tx: Queryable, deviceId: string, workflowId: string): Promise<void> {
+  await tx.query('UPDATE devices SET current_upgrade = $2 WHERE id = $1', [deviceId, workflowId]);
 }

@@ -109,6 +109,23 @@ describe('validation', () => {
   });
 });
 
+describe('one upgrade per device at a time', () => {
+  it('refuses a second upgrade while the first runs, even when both are requested at once', async () => {
+    assert.equal((await netswim.api('/devices', json({ ...validDevice, hostname: 'busy-1' }))).status, 201);
+    const upload = await netswim.api('/images?fileName=cat9k_iosxe.17.12.01.SPA.bin', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: randomBytes(1000) });
+    const { id: imageId } = (await upload.json()) as { id: string };
+    // This suite runs no worker, so an upgrade once started stays running.
+    const responses = await Promise.all([1, 2, 3].map(() => netswim.api('/upgrades', json({ device: 'busy-1', imageId }))));
+    const statuses = responses.map((r) => r.status).sort();
+    assert.deepEqual(statuses, [201, 409, 409]);
+    const started = (await responses.find((r) => r.status === 201)!.json()) as { workflowId: string };
+    const refused = (await responses.find((r) => r.status === 409)!.json()) as { error: string; workflowId: string };
+    assert.match(refused.error, /busy-1 already has an upgrade running/);
+    assert.equal(refused.workflowId, started.workflowId, 'the refusal names the running upgrade');
+    assert.equal(await countUpgrades(netswim.db), 1);
+  });
+});
+
 describe('PATCH /devices/:hostname', () => {
   it('rotates credentials and changes connection details; bad input changes nothing', async () => {
     const created = await netswim.api('/devices', json({ ...validDevice, hostname: 'rotate-1' }));
