@@ -2,7 +2,7 @@
 // SWIM tool runs on a Catalyst 9300 in BUNDLE mode, their questions ([confirm], [yes/no],
 // filenames) and their error messages.
 import { applyFilter, parseCommand, tokenize, type CommandNode, type Token } from './cli-parser.ts';
-import { CopyError, flashFileName, NoSpaceError, type SimDevice } from './device.ts';
+import { CopyError, NoSpaceError, type SimDevice } from './device.ts';
 import {
   dirFlash,
   showBoot,
@@ -12,6 +12,27 @@ import {
   showVersion,
   type ConfigContext,
 } from './formats.ts';
+import {
+  classicDir,
+  classicShowBootvar,
+  classicShowVersion,
+  clockLine,
+  cryptoKeys,
+  httpSecureStatus,
+  installSummary,
+  inventory,
+  ipInterfaceBrief,
+  ipRouteSummary,
+  licenseSummary,
+  ntpStatus,
+  nxosDir,
+  nxosShowBoot,
+  nxosShowVersion,
+  processesCpu,
+  type PlatformContext,
+} from './formats-platforms.ts';
+import { hashNumber, identityOf } from './platform.ts';
+import { packageFiles } from './platforms.ts';
 import type { Terminal } from './terminal.ts';
 import { openSource, SUPPORTED_SCHEMES, type OpenedSource } from './transfers.ts';
 import type { LabEvent } from './types.ts';
@@ -63,6 +84,20 @@ export class CliSession {
 
   private get device(): SimDevice {
     return this.host.device;
+  }
+
+  private get family(): 'ios-xe' | 'ios' | 'nx-os' {
+    return this.device.profile.family;
+  }
+
+  /** `flash` or `bootflash`. */
+  private get fs(): string {
+    return this.device.profile.filesystem;
+  }
+
+  /** Device time, off by the clockSkewSeconds fault. */
+  private now(): Date {
+    return new Date(Date.now() + (this.device.faults.clockSkewSeconds ?? 0) * 1000);
   }
 
   get promptText(): string {
@@ -155,6 +190,8 @@ export class CliSession {
       case 'ok':
         break;
     }
+    const latency = this.device.faults.commandLatencyMs;
+    if (latency && latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     let lines: string[] | void;
     try {
       lines = await parsed.handler(parsed.args);
@@ -184,9 +221,12 @@ export class CliSession {
     const showVersionNode = leaf(() => Promise.resolve(this.showVersion()));
     const showCommon: Record<string, CommandNode<Handler>> = {
       version: showVersionNode,
-      clock: leaf(() => Promise.resolve(showClock(new Date()))),
+      clock: leaf(() => Promise.resolve(this.family === 'nx-os' ? clockLine(this.now(), true) : showClock(this.now()))),
       boot: leaf(() => Promise.resolve(this.showBoot())),
       bootvar: leaf(() => Promise.resolve(this.showBoot())),
+      ntp: { children: { status: leaf(() => Promise.resolve(ntpStatus(this.family, this.device.faults.clockSkewSeconds ?? 0, this.now()))) } },
+      inventory: leaf(() => Promise.resolve(inventory(this.device.profile, identityOf(this.device.hostname)))),
+      license: { children: { summary: leaf(() => Promise.resolve(licenseSummary(this.family, this.device.faults.licenseInvalid === true))) } },
     };
     const terminal: CommandNode<Handler> = {
       children: {
@@ -223,9 +263,57 @@ export class CliSession {
             ...showCommon,
             'running-config': leaf(() => Promise.resolve(this.showRunning())),
             'startup-config': leaf(() => Promise.resolve(this.showStartup())),
-            'flash:': leaf(() => Promise.resolve(this.dir([]))),
+            [`${this.fs}:`]: leaf(() => Promise.resolve(this.dir([]))),
+            install: { children: { summary: leaf(() => Promise.resolve(this.showInstallSummary())) } },
+            crypto: {
+              children: {
+                key: {
+                  children: {
+                    mypubkey: {
+                      children: {
+                        rsa: leaf(() =>
+                          Promise.resolve(
+                            cryptoKeys(this.device.hostname, this.device.domainName, this.device.rsaKeyBits, identityOf(this.device.hostname)),
+                          ),
+                        ),
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            ip: {
+              children: {
+                http: {
+                  children: {
+                    server: {
+                      children: {
+                        secure: { children: { status: leaf(() => Promise.resolve(httpSecureStatus(this.device.faults.tlsBelow12 === true))) } },
+                      },
+                    },
+                  },
+                },
+                route: { children: { summary: leaf(() => Promise.resolve(ipRouteSummary(this.afterUpgrade('fewerRoutesAfterUpgrade'), this.family === 'nx-os'))) } },
+                interface: {
+                  children: {
+                    brief: leaf(() =>
+                      Promise.resolve(ipInterfaceBrief(this.family, this.device.spec.address, this.afterUpgrade('interfaceDownAfterUpgrade'))),
+                    ),
+                  },
+                },
+              },
+            },
+            processes: {
+              children: {
+                cpu: leaf(
+                  () => Promise.resolve(processesCpu(this.afterUpgrade('cpuHighAfterUpgrade'), hashNumber(this.device.hostname))),
+                  'optional',
+                ),
+              },
+            },
           },
         },
+        install: leaf((args) => this.install(args), 'required'),
         dir: leaf((args) => Promise.resolve(this.dir(args)), 'optional'),
         configure: {
           handler: () => this.configure(),
@@ -248,13 +336,46 @@ export class CliSession {
     };
     const config: CommandNode<Handler> = {
       children: {
-        boot: { children: { system: leaf((args) => Promise.resolve(this.bootSystem(args)), 'required') } },
+        boot: {
+          children: {
+            system: leaf((args) => Promise.resolve(this.bootSystem(args)), 'required'),
+            nxos: leaf((args) => Promise.resolve(this.bootSystem(args)), 'required'),
+          },
+        },
         no: {
           children: {
-            boot: { children: { system: leaf((args) => Promise.resolve(this.noBootSystem(args)), 'optional') } },
+            boot: {
+              children: {
+                system: leaf((args) => Promise.resolve(this.noBootSystem(args)), 'optional'),
+                nxos: leaf((args) => Promise.resolve(this.noBootSystem(args)), 'optional'),
+              },
+            },
+            ip: {
+              children: {
+                domain: { children: { name: leaf(() => Promise.resolve(this.domainName([])), 'optional') } },
+                'domain-name': leaf(() => Promise.resolve(this.domainName([])), 'optional'),
+              },
+            },
           },
         },
         'config-register': leaf((args) => Promise.resolve(this.configRegister(args)), 'required'),
+        ip: {
+          children: {
+            domain: { children: { name: leaf((args) => Promise.resolve(this.domainName(args)), 'required') } },
+            'domain-name': leaf((args) => Promise.resolve(this.domainName(args)), 'required'),
+          },
+        },
+        crypto: {
+          children: {
+            key: {
+              children: {
+                generate: { children: { rsa: leaf((args) => this.generateRsa(args), 'optional') } },
+                zeroize: { children: { rsa: leaf(() => this.zeroizeRsa()) } },
+              },
+            },
+          },
+        },
+        hostname: leaf((args) => Promise.resolve(this.hostname(args)), 'required'),
         // With a command after it, `do` is handled before parsing (see execute()).
         do: leaf(() => Promise.resolve(), 'required'),
         end: leaf(() => {
@@ -322,8 +443,43 @@ export class CliSession {
 
   // --- show ----------------------------------------------------------------------------------
 
+  private platformContext(): PlatformContext {
+    return {
+      profile: this.device.profile,
+      state: this.device.snapshot,
+      version: this.device.version,
+      flashSizeBytes: this.device.flashSizeBytes,
+      configRegister: this.device.configRegister,
+      nextConfigRegister: this.device.nextConfigRegister,
+      now: new Date(),
+    };
+  }
+
+  private afterUpgrade(fault: 'cpuHighAfterUpgrade' | 'fewerRoutesAfterUpgrade' | 'interfaceDownAfterUpgrade'): boolean {
+    return this.device.faults[fault] === true && this.device.upgradedSinceFault;
+  }
+
+  private showInstallSummary(): string[] {
+    if (this.family !== 'ios-xe') return ['                 ^', "% Invalid input detected at '^' marker.", ''];
+    const running = this.device.version;
+    const inactive = new Set<string>();
+    for (const f of this.device.files()) {
+      const v = /^cat9k-rpbase\.(.+)\.SPA\.pkg$/.exec(f.name)?.[1];
+      if (v && v !== running) inactive.add(v);
+    }
+    const pending = this.device.snapshot.pendingInstalledVersion;
+    return installSummary([
+      ...[...inactive].filter((v) => v !== pending).map((version) => ({ state: 'I' as const, version })),
+      ...(pending ? [{ state: 'U' as const, version: pending }] : []),
+      { state: 'C' as const, version: running },
+    ]);
+  }
+
   private showVersion(): string[] {
+    if (this.family === 'ios') return classicShowVersion(this.platformContext());
+    if (this.family === 'nx-os') return nxosShowVersion(this.platformContext());
     return showVersion({
+      installedVersion: this.device.snapshot.installedVersion,
       state: this.device.snapshot,
       flashSizeBytes: this.device.flashSizeBytes,
       configRegister: this.device.configRegister,
@@ -334,6 +490,8 @@ export class CliSession {
 
   private showBoot(): string[] {
     const s = this.device.snapshot;
+    if (this.family === 'ios') return classicShowBootvar(s.savedBootVariables, this.device.configRegister, this.device.nextConfigRegister);
+    if (this.family === 'nx-os') return nxosShowBoot(s.bootVariables, s.savedBootVariables);
     return showBoot(s.bootVariables, s.savedBootVariables);
   }
 
@@ -345,6 +503,7 @@ export class CliSession {
       configRegister: this.device.nextConfigRegister ?? this.device.configRegister,
       username: this.device.spec.username,
       address: this.device.spec.address,
+      domainName: this.device.domainName,
     };
   }
 
@@ -359,11 +518,14 @@ export class CliSession {
   }
 
   private dir(args: Token[]): string[] {
-    const target = args[0]?.text ?? 'flash:';
-    if (args.length > 1 || !/^flash:\/?$/i.test(target)) {
+    const target = args[0]?.text ?? `${this.fs}:`;
+    if (args.length > 1 || !new RegExp(`^${this.fs}:/*$`, 'i').test(target)) {
       return [`%Error opening ${target} (No such file or directory)`];
     }
-    return dirFlash([...this.device.files()], this.device.flashSizeBytes, this.device.freeBytes());
+    const files = [...this.device.files()];
+    if (this.family === 'ios') return classicDir(files, this.device.flashSizeBytes, this.device.freeBytes());
+    if (this.family === 'nx-os') return nxosDir(files, this.device.flashSizeBytes, this.device.freeBytes());
+    return dirFlash(files, this.device.flashSizeBytes, this.device.freeBytes());
   }
 
   // --- configuration -------------------------------------------------------------------------
@@ -372,21 +534,23 @@ export class CliSession {
   private bootSystem(args: Token[]): void {
     const rest = args[0]?.text.toLowerCase() === 'switch' ? args.slice(2) : args;
     const target = rest[0];
-    if (!target || rest.length > 1 || !flashFileName(target.text)) {
+    const name = target ? this.device.localName(target.text) : undefined;
+    if (!target || rest.length > 1 || !name) {
       this.caret(this.promptText.length + (target ?? args[0])!.offset);
       return;
     }
-    this.device.addBootVariable(`flash:${flashFileName(target.text)}`);
+    this.device.addBootVariable(`${this.fs}:${name}`);
   }
 
   private noBootSystem(args: Token[]): void {
     const rest = args[0]?.text.toLowerCase() === 'switch' ? args.slice(2) : args;
     const target = rest[0];
-    if (target && !flashFileName(target.text)) {
+    const name = target ? this.device.localName(target.text) : undefined;
+    if (target && !name) {
       this.caret(this.promptText.length + target.offset);
       return;
     }
-    this.device.removeBootVariables(target ? `flash:${flashFileName(target.text)}` : undefined);
+    this.device.removeBootVariables(name ? `${this.fs}:${name}` : undefined);
   }
 
   private configRegister(args: Token[]): void {
@@ -400,10 +564,235 @@ export class CliSession {
 
   private writeMemory(): string[] {
     this.device.saveConfig();
+    if (this.family === 'nx-os') {
+      return ['[########################################] 100%', 'Copy complete, now saving to disk (please wait)...', 'Copy complete.'];
+    }
     return ['Building configuration...', '[OK]'];
   }
 
+  private domainName(args: Token[]): void {
+    this.device.setDomainName(args[0]?.text ?? '');
+  }
+
+  private hostname(args: Token[]): string[] | void {
+    // The lab keys a device's state by its hostname: renaming is not simulated.
+    if (args[0]?.text !== this.device.hostname) return ['% The lab does not support changing the hostname'];
+  }
+
+  private async generateRsa(args: Token[]): Promise<string[] | void> {
+    if (!this.device.domainName) return ['% Please define a domain-name first.'];
+    const modulusAt = args.findIndex((a) => a.text.toLowerCase() === 'modulus');
+    let bits = modulusAt >= 0 ? Number(args[modulusAt + 1]?.text) : NaN;
+    if (modulusAt < 0) {
+      this.out([
+        `The name for the keys will be: ${this.device.hostname}.${this.device.domainName}`,
+        'Choose the size of the key modulus in the range of 512 to 4096 for your',
+        '  General Purpose Keys. Choosing a key modulus greater than 512 may take',
+        '  a few minutes.',
+        '',
+      ]);
+      const answer = await this.ask('How many bits in the modulus [2048]: ');
+      if (answer === undefined) return;
+      bits = answer === '' ? 2048 : Number(answer);
+    } else {
+      this.out([`The name for the keys will be: ${this.device.hostname}.${this.device.domainName}`, '']);
+    }
+    if (!Number.isInteger(bits) || bits < 512 || bits > 4096) return ['% Key modulus size must be between 512 and 4096 bits'];
+    this.device.setRsaKey(bits);
+    return [`% Generating ${bits} bit RSA keys, keys will be non-exportable...`, '[OK] (elapsed time was 1 seconds)', ''];
+  }
+
+  private async zeroizeRsa(): Promise<string[] | void> {
+    this.out(['% All keys will be removed.', '% All router certs issued using these keys will also be removed.']);
+    const answer = await this.ask('Do you really want to remove these keys? [yes/no]: ');
+    if (answer !== undefined && /^y(es?)?$/i.test(answer)) this.device.setRsaKey(0);
+  }
+
+  // --- install (IOS-XE INSTALL mode, NX-OS install all) ------------------------------------------
+
+  private async install(args: Token[]): Promise<void> {
+    const words = args.map((a) => a.text.toLowerCase());
+    if (this.family === 'nx-os' && words[0] === 'all') return this.installAll(args);
+    if (this.family !== 'ios-xe') return this.caret(this.promptText.length - 'install '.length + (args[0]?.offset ?? 0));
+    // install add file flash:<bundle> activate commit [prompt-level none]
+    if (words[0] !== 'add' || words[1] !== 'file' || !args[2] || words[3] !== 'activate' || words[4] !== 'commit') {
+      return this.caret(this.promptText.length + (args[Math.min(args.length - 1, 3)]?.offset ?? 0));
+    }
+    const noPrompt = words[5] === 'prompt-level' && words[6] === 'none';
+    const stamp = (): string => {
+      const d = new Date();
+      return `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()] ?? 'Sun'} ${d.toUTCString().slice(8, 11)} ${d.getUTCDate()} ${d.toISOString().slice(11, 19)} UTC ${d.getUTCFullYear()}`;
+    };
+    this.out([`install_add_activate_commit: START ${stamp()}`]);
+    if (!this.device.profile.installMode) {
+      this.out([
+        'FAILED: install_add_activate_commit : Install operations are not supported in BUNDLE boot mode. Boot the system in INSTALL mode (flash:packages.conf).',
+        '',
+      ]);
+      return;
+    }
+    const path = args[2].text;
+    const name = this.device.localName(path);
+    const entry = name ? this.device.findFile(name) : undefined;
+    const version = entry ? this.device.profile.versionOfImage(entry.name) : undefined;
+    this.out(['install_add_activate_commit: Adding PACKAGE', 'install_add_activate_commit: Checking whether new add is allowed ....', '']);
+    if (!entry || !version) {
+      this.out([`FAILED: install_add_activate_commit : ${path} is not a valid IOS-XE bundle or the file does not exist`, '']);
+      return;
+    }
+    if (this.device.configModified) {
+      this.out(['FAILED: install_add_activate_commit : System configuration has been modified. Please save configuration and resubmit command.', '']);
+      return;
+    }
+    this.out([
+      '--- Starting initial file syncing ---',
+      `[1]: Copying ${path} from switch 1 to switch 1`,
+      '[1]: Finished copying to switch 1',
+      `Info: Finished copying ${path} to the selected switch(es)`,
+      'Finished initial file syncing',
+      '',
+      '--- Starting Add ---',
+      'Performing Add on all members',
+      '  [1] Add package(s) on switch 1',
+      '  [1] Finished Add on switch 1',
+      'Checking status of Add on [1]',
+      'Add: Passed on [1]',
+      'Finished Add',
+      '',
+      `Image added. Version: ${version}.0.${(hashNumber(version) % 9000) + 100}`,
+      'install_add_activate_commit: Activating PACKAGE',
+      'Following packages shall be activated:',
+      ...packageFiles(version).filter((f) => f.name.endsWith('.pkg')).map((f) => `/flash/${f.name}`),
+      '',
+    ]);
+    if (!noPrompt) {
+      for (;;) {
+        const answer = await this.ask('This operation may require a reload of the system. Do you want to proceed? [y/n]');
+        if (answer === undefined) return;
+        if (/^y(es)?$/i.test(answer)) break;
+        if (/^no?$/i.test(answer)) {
+          this.out([`FAILED: install_add_activate_commit exit(1) ${stamp()}`, '']);
+          return;
+        }
+      }
+    }
+    this.device.installPackages(version);
+    this.out([
+      '--- Starting Activate ---',
+      'Performing Activate on all members',
+      '  [1] Activate package(s) on switch 1',
+      '  [1] Finished Activate on switch 1',
+      'Checking status of Activate on [1]',
+      'Activate: Passed on [1]',
+      'Finished Activate',
+      '',
+      '--- Starting Commit ---',
+      'Performing Commit on all members',
+      '  [1] Commit package(s) on switch 1',
+      '  [1] Finished Commit on switch 1',
+      'Checking status of Commit on [1]',
+      'Commit: Passed on [1]',
+      'Finished Commit operation',
+      '',
+      'Install will reload the system now!',
+      `SUCCESS: install_add_activate_commit  ${stamp()}`,
+    ]);
+    this.ended = true;
+    this.host.reload();
+  }
+
+  /** NX-OS `install all nxos bootflash:<image>`: compatibility checks, question, reload into it. */
+  private async installAll(args: Token[]): Promise<void> {
+    const words = args.map((a) => a.text.toLowerCase());
+    const at = words.indexOf('nxos');
+    const target = at >= 0 ? args[at + 1] : undefined;
+    if (!target) {
+      this.out(['% Incomplete command.', '']);
+      return;
+    }
+    const name = this.device.localName(target.text);
+    const entry = name ? this.device.findFile(name) : undefined;
+    const version = entry ? this.device.profile.versionOfImage(entry.name) : undefined;
+    const ok = '[####################] 100% -- SUCCESS';
+    this.out(['Installer will perform compatibility check first. Please wait.', 'Installer is forced disruptive', '']);
+    if (!entry || !name) {
+      this.out([`Verifying image bootflash:/${name ?? target.text} for boot variable "nxos".`, '[####################] 100% -- FAIL.', '', `Return code 0x40930011 (Image file not present).`]);
+      return;
+    }
+    if (!version || entry.corrupt) {
+      this.out([`Verifying image bootflash:/${name} for boot variable "nxos".`, '[####################] 100% -- FAIL.', '', 'Return code 0x4093001E (Image verification failed).']);
+      return;
+    }
+    this.out([
+      `Verifying image bootflash:/${name} for boot variable "nxos".`,
+      ok,
+      '',
+      'Verifying image type.',
+      ok,
+      '',
+      `Preparing "nxos" version info using image bootflash:/${name}.`,
+      ok,
+      '',
+      `Preparing "bios" version info using image bootflash:/${name}.`,
+      ok,
+      '',
+      'Performing module support checks.',
+      ok,
+      '',
+      'Notifying services about system upgrade.',
+      ok,
+      '',
+      '',
+      '',
+      'Compatibility check is done:',
+      'Module  bootable          Impact  Install-type  Reason',
+      '------  --------  --------------  ------------  ------',
+      '     1       yes      disruptive         reset  default upgrade is not hitless',
+      '',
+      '',
+      '',
+      'Images will be upgraded according to following table:',
+      'Module       Image                  Running-Version(pri:alt)           New-Version  Upg-Required',
+      '------  ----------  ----------------------------------------  --------------------  ------------',
+      `     1        nxos  ${this.device.version.padStart(40)}  ${version.padStart(20)}  ${version === this.device.version ? '          no' : '         yes'}`,
+      '     1        bios     v05.47(04/28/2022):v05.43(11/22/2020)    v05.47(04/28/2022)            no',
+      '',
+      '',
+      'Switch will be reloaded for disruptive upgrade.',
+    ]);
+    const answer = await this.ask('Do you want to continue with the installation (y/n)?  [n] ');
+    if (answer === undefined) return;
+    if (!/^y(es)?$/i.test(answer)) {
+      this.out(['Install is aborted by user.']);
+      return;
+    }
+    this.out([
+      '',
+      'Install is in progress, please wait.',
+      '',
+      'Performing runtime checks.',
+      ok,
+      '',
+      'Setting boot variables.',
+      ok,
+      '',
+      'Performing configuration copy.',
+      ok,
+      '',
+      'Module 1: Refreshing compact flash and upgrading bios/loader/bootrom.',
+      'Warning: please do not remove or power off the module at this time.',
+      ok,
+      '',
+      '',
+      'Finishing the upgrade, switch will reboot in 10 seconds.',
+    ]);
+    this.device.setBootImage(name);
+    this.ended = true;
+    this.host.reload();
+  }
+
   private async copyRunStart(): Promise<string[] | void> {
+    if (this.family === 'nx-os') return this.writeMemory();
     const answer = await this.ask('Destination filename [startup-config]? ');
     if (answer === undefined) return;
     return this.writeMemory();
@@ -414,7 +803,7 @@ export class CliSession {
   /** `flash:x`, `flash:/x` or a bare `x` → `x`; undefined when it names another file system. */
   private localFile(text: string): string | undefined {
     if (!text.includes(':')) return text.replace(/^\/+/, '');
-    return flashFileName(text);
+    return this.device.localName(text);
   }
 
   private async copy(args: Token[]): Promise<void> {
@@ -423,7 +812,6 @@ export class CliSession {
       this.out(['% Incomplete command.', '']);
       return;
     }
-    if (args.length > 2) return this.caret(this.promptText.length + (args[2]?.offset ?? 0));
     let url: URL;
     try {
       url = new URL(source.text);
@@ -433,18 +821,25 @@ export class CliSession {
     if (!(SUPPORTED_SCHEMES as readonly string[]).includes(url.protocol)) {
       return this.caret(this.promptText.length + source.offset);
     }
-    if (!/^flash:/i.test(destination.text)) return this.caret(this.promptText.length + destination.offset);
+    const fsPrefix = new RegExp(`^${this.fs}:/*`, 'i');
+    if (!fsPrefix.test(destination.text)) return this.caret(this.promptText.length + destination.offset);
+    // NX-OS: `copy <url> bootflash: [vrf <name>]`, no questions.
+    const nxos = this.family === 'nx-os';
+    const extra = args.slice(2);
+    if (extra.length > 0 && !(nxos && extra.length === 2 && extra[0]?.text.toLowerCase() === 'vrf')) {
+      return this.caret(this.promptText.length + (extra[0]?.offset ?? 0));
+    }
     const shown = maskUrl(source.text);
-    const named = destination.text.replace(/^flash:\/?/i, '');
+    const named = destination.text.replace(fsPrefix, '');
     const fallback = named || decodeURIComponent(url.pathname).split('/').pop() || '';
-    const answer = await this.ask(`Destination filename [${fallback}]? `);
+    const answer = nxos ? '' : await this.ask(`Destination filename [${fallback}]? `);
     if (answer === undefined) return;
-    const name = answer.replace(/^flash:\/?/i, '') || fallback;
+    const name = answer.replace(fsPrefix, '') || fallback;
     if (!FILE_NAME.test(name)) {
-      this.out([`%Error opening flash:${name} (Invalid argument)`]);
+      this.out([`%Error opening ${this.fs}:${name} (Invalid argument)`]);
       return;
     }
-    if (this.device.findFile(name)) {
+    if (this.device.findFile(name) && !nxos) {
       this.out(['%Warning:There is a file already existing with this name']);
       if (!(await this.confirm('Do you want to over write? '))) return;
     }
@@ -506,7 +901,8 @@ export class CliSession {
       const seconds = Math.max((Date.now() - started) / 1000, 0.001);
       event('done', result.bytes, { totalBytes: result.bytes });
       this.term.write('\r\n');
-      this.out([`${result.bytes} bytes copied in ${seconds.toFixed(3)} secs (${Math.floor(result.bytes / seconds)} bytes/sec)`]);
+      if (this.family === 'nx-os') this.out(['Copy complete, now saving to disk (please wait)...', 'Copy complete.']);
+      else this.out([`${result.bytes} bytes copied in ${seconds.toFixed(3)} secs (${Math.floor(result.bytes / seconds)} bytes/sec)`]);
     } catch (error) {
       event('failed', received, { error: (error as Error).message });
       this.term.write('\r\n');
@@ -533,7 +929,7 @@ export class CliSession {
       return;
     }
     const name = this.localFile(fileArg.text);
-    const path = `flash:${name ?? ''}`;
+    const path = `${this.fs}:${name ?? ''}`;
     let dots = 0;
     const md5 =
       name === undefined
@@ -577,10 +973,10 @@ export class CliSession {
         if (other === undefined) return this.out([`%Error deleting ${answer} (Invalid argument)`]);
         name = other;
       }
-      if (!(await this.confirm(`Delete flash:/${name}? `))) return;
+      if (!(await this.confirm(`Delete ${this.fs}:/${name}? `))) return;
     }
     if (!this.device.deleteFile(name)) {
-      this.out([`%Error deleting flash:/${name} (No such file or directory)`]);
+      this.out([`%Error deleting ${this.fs}:/${name} (No such file or directory)`]);
     }
   }
 
@@ -599,8 +995,13 @@ export class CliSession {
         this.out(["% Please answer 'yes' or 'no'."]);
       }
     }
-    this.out(['Reload command is being issued on Active unit, this will reload the whole stack']);
-    if (!(await this.confirm('Proceed with reload? '))) return;
+    if (this.family === 'nx-os') {
+      const answer = await this.ask('This command will reboot the system. (y/n)?  [n] ');
+      if (answer === undefined || !/^y/i.test(answer)) return;
+    } else {
+      if (this.family === 'ios-xe') this.out(['Reload command is being issued on Active unit, this will reload the whole stack']);
+      if (!(await this.confirm('Proceed with reload? '))) return;
+    }
     this.term.write('\r\n');
     this.ended = true;
     this.host.reload();

@@ -6,7 +6,8 @@ import { createWriteStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from './blobs.ts';
-import { CAT9300, DEFAULT_RELOAD_MS, versionOfImage } from './platform.ts';
+import { DEFAULT_RELOAD_MS, hashNumber, syntheticMd5, syntheticSha256 } from './platform.ts';
+import { fileOnFilesystem, packageFiles, profileOf, type PlatformProfile } from './platforms.ts';
 import type { DeviceState, FlashEntry, StateFile } from './state.ts';
 import type { OpenedSource } from './transfers.ts';
 import type { DeviceSpec, DeviceStateView, LabEvent, LabFaults } from './types.ts';
@@ -45,8 +46,19 @@ export function flashFileName(path: string): string | undefined {
   return m?.[1];
 }
 
+/** `x.bin` on any file system (`flash:x.bin`, `bootflash:///x.bin`). */
+function anyFileName(path: string): string | undefined {
+  return /^[a-z0-9]+:\/*([^/\s]+)$/i.exec(path)?.[1];
+}
+
+/** Faults whose trigger is "the device was upgraded (or reloaded) after the fault was set". */
+const AFTER_UPGRADE = ['cpuHighAfterUpgrade', 'fewerRoutesAfterUpgrade', 'interfaceDownAfterUpgrade'] as const;
+
 export class SimDevice {
   readonly faults: LabFaults = { corruptTransfer: false };
+  readonly profile: PlatformProfile;
+  /** Version and reload count when an after-upgrade fault was switched on. */
+  private upgradeBaseline: { version: string; reloadCount: number } | undefined;
   private flashSizeOverride: number | undefined;
   /** Bytes of transfers in flight: they count against free space until they land or fail. */
   private inFlightBytes = 0;
@@ -60,6 +72,7 @@ export class SimDevice {
     private readonly emit: (event: LabEvent) => void,
   ) {
     this.reloading = state.reloadingSince !== undefined;
+    this.profile = profileOf(spec.platform);
   }
 
   get hostname(): string {
@@ -85,15 +98,50 @@ export class SimDevice {
   }
 
   get version(): string {
-    return versionOfImage(this.state.runningImage) ?? '';
+    if (this.state.runningImage === 'packages.conf') return this.state.installedVersion ?? '';
+    return this.profile.versionOfImage(this.state.runningImage) ?? '';
   }
 
   get configRegister(): string {
-    return this.state.configRegister ?? CAT9300.configRegister;
+    return this.state.configRegister ?? this.profile.configRegister;
   }
 
   get flashSizeBytes(): number {
-    return this.flashSizeOverride ?? this.spec.flashSizeBytes ?? CAT9300.flashSizeBytes;
+    return this.flashSizeOverride ?? this.spec.flashSizeBytes ?? this.profile.flashSizeBytes;
+  }
+
+  /** `flash:x` (or `bootflash:x` on NX-OS) → `x`; undefined for another file system. */
+  localName(path: string): string | undefined {
+    return fileOnFilesystem(path, this.profile.filesystem);
+  }
+
+  get domainName(): string {
+    return this.state.domainName ?? 'lab.netswim.example';
+  }
+
+  get rsaKeyBits(): number {
+    return this.state.rsaKeyBits ?? 2048;
+  }
+
+  get startupConfigPresent(): boolean {
+    return this.state.startupConfigPresent;
+  }
+
+  /** An after-upgrade fault applies: another version runs, or a reload happened, since it was set. */
+  get upgradedSinceFault(): boolean {
+    const base = this.upgradeBaseline;
+    return base !== undefined && (base.version !== this.version || base.reloadCount < this.state.reloadCount);
+  }
+
+  setDomainName(name: string): void {
+    this.state.domainName = name;
+    this.configChanged();
+  }
+
+  /** `crypto key generate rsa [modulus N]`; 0 removes the key (`crypto key zeroize rsa`). */
+  setRsaKey(bits: number): void {
+    this.state.rsaKeyBits = bits;
+    this.changed();
   }
 
   setFlashSize(bytes: number): void {
@@ -102,7 +150,40 @@ export class SimDevice {
   }
 
   setFaults(faults: Partial<LabFaults>): void {
-    Object.assign(this.faults, faults);
+    const wasWatching = AFTER_UPGRADE.some((k) => this.faults[k]);
+    for (const [key, value] of Object.entries(faults) as [keyof LabFaults, unknown][]) {
+      if (value === undefined) delete (this.faults as Partial<LabFaults>)[key];
+      else Object.assign(this.faults, { [key]: value });
+    }
+    const watching = AFTER_UPGRADE.some((k) => this.faults[k]);
+    if (watching && !wasWatching) this.upgradeBaseline = { version: this.version, reloadCount: this.state.reloadCount };
+    if (!watching) this.upgradeBaseline = undefined;
+    // Configuration faults change the configuration itself (and persist with it).
+    let changed = false;
+    if (faults.noRsaKey) {
+      this.state.rsaKeyBits = 0;
+      changed = true;
+    }
+    if (faults.noDomainName) {
+      this.state.domainName = '';
+      changed = true;
+    }
+    if (faults.configRegister !== undefined) {
+      this.state.configRegister = faults.configRegister;
+      this.state.nextConfigRegister = undefined;
+      changed = true;
+    }
+    if (faults.noStartupConfig) {
+      this.state.startupConfigPresent = false;
+      this.state.savedBootVariables = [];
+      changed = true;
+    }
+    if (changed) this.changed();
+  }
+
+  /** Only the faults that are on. */
+  activeFaults(): Partial<LabFaults> {
+    return Object.fromEntries(Object.entries(this.faults).filter(([, v]) => v !== undefined && v !== false && v !== 0));
   }
 
   usedBytes(): number {
@@ -110,6 +191,7 @@ export class SimDevice {
   }
 
   freeBytes(): number {
+    if (this.faults.flashFull) return 0;
     return Math.max(0, this.flashSizeBytes - this.usedBytes());
   }
 
@@ -134,6 +216,9 @@ export class SimDevice {
       reloadCount: this.state.reloadCount,
       bootedAt: this.state.bootedAt,
       reachable: this.reachable,
+      platform: this.spec.platform,
+      ...(this.state.installedVersion ? { installedVersion: this.state.installedVersion } : {}),
+      faults: this.activeFaults(),
     };
   }
 
@@ -207,12 +292,30 @@ export class SimDevice {
     let received = 0;
     let corrupt = this.faults.corruptTransfer;
     let altered = false;
+    const dropAt = this.faults.transferDropAt;
+    const dropAfter =
+      dropAt !== undefined && dropAt > 0 && dropAt < 1 && source.declaredSize !== undefined
+        ? Math.floor(source.declaredSize * dropAt)
+        : undefined;
+    const rate = this.faults.slowLinkBytesPerSecond;
+    const started = Date.now();
     const meter = new Transform({
-      transform: (chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void => {
+      transform: (chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void => {
         if (received + chunk.length > limit) {
-          done(new NoSpaceError());
+          callback(new NoSpaceError());
           return;
         }
+        if (dropAfter !== undefined && received + chunk.length > dropAfter) {
+          // The transferDropAt fault: the connection breaks part way.
+          callback(new CopyError(`connection reset after ${received} bytes`, true));
+          return;
+        }
+        // The slowLinkBytesPerSecond fault: hold each chunk until the rate allows it.
+        const wait = rate && rate > 0 ? started + ((received + chunk.length) / rate) * 1000 - Date.now() : 0;
+        const done = (error: Error | null, data?: Buffer): void => {
+          if (wait > 0) setTimeout(() => callback(error, data), wait);
+          else callback(error, data);
+        };
         received += chunk.length;
         this.inFlightBytes += chunk.length;
         let data = chunk;
@@ -296,14 +399,70 @@ export class SimDevice {
   private chooseBootImage(): string | undefined {
     const bootable = (name: string | undefined): name is string => {
       const entry = name === undefined ? undefined : this.findFile(name);
-      return entry !== undefined && !entry.corrupt && versionOfImage(entry.name) !== undefined;
+      if (entry === undefined || entry.corrupt || entry.name === this.faults.badImage) return false;
+      if (entry.name === 'packages.conf') return this.profile.installMode && this.state.installedVersion !== undefined;
+      return this.profile.versionOfImage(entry.name) !== undefined;
     };
     const saved = this.state.savedBootVariables;
-    if (saved.length > 0) return saved.map(flashFileName).find(bootable);
+    if (saved.length > 0) return saved.map(anyFileName).find(bootable);
     return this.state.flash.map((f) => f.name).find(bootable);
   }
 
+  /**
+   * INSTALL mode `install add … activate`: expands the bundle into its packages on flash and
+   * points packages.conf at its version for the next boot. Returns the package file names.
+   */
+  installPackages(version: string): string[] {
+    const files = packageFiles(version);
+    const now = new Date().toISOString();
+    const names = new Set(files.map((f) => f.name));
+    this.state.flash = this.state.flash.filter((f) => !names.has(f.name));
+    for (const f of files) {
+      this.state.flash.push({
+        name: f.name,
+        size: f.size,
+        md5: syntheticMd5(f.name),
+        sha256: syntheticSha256(f.name),
+        mtime: now,
+        inode: this.state.nextInode++,
+        synthetic: true,
+      });
+    }
+    const conf = this.findFile('packages.conf');
+    if (conf) conf.mtime = now;
+    else {
+      this.state.flash.push({
+        name: 'packages.conf',
+        size: 7_179 + (hashNumber(version) % 200),
+        md5: syntheticMd5(`packages.conf ${version}`),
+        sha256: syntheticSha256(`packages.conf ${version}`),
+        mtime: now,
+        inode: this.state.nextInode++,
+        synthetic: true,
+      });
+    }
+    this.state.pendingInstalledVersion = version;
+    this.state.bootVariables = [`${this.profile.filesystem}:packages.conf`];
+    this.state.savedBootVariables = [`${this.profile.filesystem}:packages.conf`];
+    this.state.configModified = false;
+    this.changed();
+    return files.filter((f) => f.name.endsWith('.pkg')).map((f) => f.name);
+  }
+
+  /** NX-OS `install all nxos bootflash:<file>`: the boot variable becomes that image, saved. */
+  setBootImage(name: string): void {
+    this.state.bootVariables = [`${this.profile.filesystem}:${name}`];
+    this.state.savedBootVariables = [...this.state.bootVariables];
+    this.state.startupConfigPresent = true;
+    this.state.configModified = false;
+    this.changed();
+  }
+
   completeBoot(now = new Date()): void {
+    if (this.state.pendingInstalledVersion) {
+      this.state.installedVersion = this.state.pendingInstalledVersion;
+      delete this.state.pendingInstalledVersion;
+    }
     const image = this.chooseBootImage();
     this.state.runningImage = image ?? '';
     this.state.reloadCount += 1;

@@ -5,6 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BlobStore } from './blobs.ts';
+import { startControlApi, type ControlServer } from './control-api.ts';
 import { LabNode } from './node.ts';
 import type { Lab, LabDevice, LabEvent, LabOptions } from './types.ts';
 
@@ -65,17 +66,27 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     throw error;
   }
 
+  let control: ControlServer | undefined;
+  if (options.controlPort !== undefined) {
+    try {
+      control = await startControlApi(nodes, options.controlPort);
+    } catch (error) {
+      await stopAll();
+      throw error;
+    }
+  }
   const byName = new Map<string, LabDevice>(nodes.map((n) => [n.hostname, n]));
   let stopping: Promise<void> | undefined;
   return {
     devices: nodes,
+    ...(control ? { controlUrl: control.url } : {}),
     device(hostname: string): LabDevice {
       const found = byName.get(hostname);
       if (!found) throw new Error(`no lab device named ${hostname}`);
       return found;
     },
     stop(): Promise<void> {
-      stopping ??= stopAll();
+      stopping ??= Promise.all([control?.close(), stopAll()]).then(() => undefined);
       return stopping;
     },
   };

@@ -12,6 +12,24 @@ import {
 } from './platform.ts';
 import type { DeviceState, FlashEntry } from './state.ts';
 
+/** The export notice IOS and IOS-XE print in `show version`, word for word. */
+export const CRYPTO_EXPORT_NOTICE = [
+  'This product contains cryptographic features and is subject to United',
+  'States and local country laws governing import, export, transfer and',
+  'use. Delivery of Cisco cryptographic products does not imply',
+  'third-party authority to import, export, distribute or use encryption.',
+  'Importers, exporters, distributors and users are responsible for',
+  'compliance with U.S. and local country laws. By using this product you',
+  'agree to comply with applicable laws and regulations. If you are unable',
+  'to comply with U.S. and local laws, return this product immediately.',
+  '',
+  'A summary of U.S. laws governing Cisco cryptographic products may be found at:',
+  'http://www.cisco.com/wwl/export/crypto/tool/stqrg.html',
+  '',
+  'If you require further assistance please contact us by sending email to',
+  'export@cisco.com.',
+];
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
@@ -58,11 +76,14 @@ export interface VersionContext {
   configRegister: string;
   nextConfigRegister: string | undefined;
   now: Date;
+  /** INSTALL mode: the version packages.conf runs (the image file name carries none). */
+  installedVersion?: string;
 }
 
 export function showVersion(ctx: VersionContext): string[] {
   const { state, now } = ctx;
-  const version = versionOfImage(state.runningImage) ?? '17.06.05';
+  const install = state.runningImage === 'packages.conf';
+  const version = (install ? ctx.installedVersion : versionOfImage(state.runningImage)) ?? '17.06.05';
   const compiled = compileDate(version);
   const year = compiled.getUTCFullYear();
   const id = identityOf(state.hostname);
@@ -101,23 +122,11 @@ export function showVersion(ctx: VersionContext): string[] {
     `System returned to ROM by ${state.lastReloadReason}`,
     `System image file is "flash:${state.runningImage}"`,
     `Last reload reason: ${state.lastReloadReason}`,
+    ...(install ? ['Installation mode is INSTALL'] : []),
     '',
     '',
     '',
-    'This product contains cryptographic features and is subject to United',
-    'States and local country laws governing import, export, transfer and',
-    'use. Delivery of Cisco cryptographic products does not imply',
-    'third-party authority to import, export, distribute or use encryption.',
-    'Importers, exporters, distributors and users are responsible for',
-    'compliance with U.S. and local country laws. By using this product you',
-    'agree to comply with applicable laws and regulations. If you are unable',
-    'to comply with U.S. and local laws, return this product immediately.',
-    '',
-    'A summary of U.S. laws governing Cisco cryptographic products may be found at:',
-    'http://www.cisco.com/wwl/export/crypto/tool/stqrg.html',
-    '',
-    'If you require further assistance please contact us by sending email to',
-    'export@cisco.com.',
+    ...CRYPTO_EXPORT_NOTICE,
     '',
     '',
     'Technology Package License Information: ',
@@ -158,7 +167,7 @@ export function showVersion(ctx: VersionContext): string[] {
     '',
     'Switch Ports Model              SW Version        SW Image              Mode   ',
     '------ ----- -----              ----------        ----------            ----   ',
-    `*    1 ${String(CAT9300.ports).padEnd(5)} ${CAT9300.model.padEnd(18)} ${version.padEnd(17)} ${CAT9300.imageId.padEnd(21)} BUNDLE `,
+    `*    1 ${String(CAT9300.ports).padEnd(5)} ${CAT9300.model.padEnd(18)} ${version.padEnd(17)} ${CAT9300.imageId.padEnd(21)} ${install ? 'INSTALL' : 'BUNDLE'} `,
     '',
     '',
     register,
@@ -206,6 +215,8 @@ export interface ConfigContext {
   configRegister: string;
   username: string;
   address: string;
+  /** `ip domain name` (absent: the factory one; empty: none configured). */
+  domainName?: string;
 }
 
 /** The configuration body shared by running- and startup-config. */
@@ -239,8 +250,7 @@ export function configBody(ctx: ConfigContext): string[] {
     `config-register ${ctx.configRegister}`,
     'switch 1 provision c9300-48p',
     '!',
-    'ip domain name lab.netswim.example',
-    '!',
+    ...(ctx.domainName === '' ? [] : [`ip domain name ${ctx.domainName ?? 'lab.netswim.example'}`, '!']),
     'login on-success log',
     '!',
     'crypto pki trustpoint TP-self-signed-1234567890',

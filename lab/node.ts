@@ -2,7 +2,7 @@
 // ties them (drop sessions, stay unreachable, boot, listen again).
 import type { BlobStore } from './blobs.ts';
 import { SimDevice } from './device.ts';
-import { versionOfImage } from './platform.ts';
+import { profileOf } from './platforms.ts';
 import { DeviceSshServer } from './ssh-server.ts';
 import { initialState, StateFile } from './state.ts';
 import type { CliHost } from './cli.ts';
@@ -33,9 +33,9 @@ export class LabNode implements LabDevice, CliHost {
     hostKey: string,
     emit: (event: LabEvent) => void,
   ): Promise<LabNode> {
-    if (spec.platform !== 'cat9300') throw new Error(`${spec.hostname}: unsupported platform ${String(spec.platform)}`);
-    if (spec.runningImage !== undefined && versionOfImage(spec.runningImage) === undefined) {
-      throw new Error(`${spec.hostname}: "${spec.runningImage}" is not a cat9k_iosxe.<version>.SPA.bin image`);
+    const profile = profileOf(spec.platform);
+    if (spec.runningImage !== undefined && profile.versionOfImage(spec.runningImage) === undefined) {
+      throw new Error(`${spec.hostname}: "${spec.runningImage}" is not a ${spec.platform} image (like ${profile.defaultImage})`);
     }
     const file = new StateFile(stateDir, spec.hostname);
     const loaded = await file.load();
@@ -80,6 +80,21 @@ export class LabNode implements LabDevice, CliHost {
 
   setFaults(faults: Partial<LabFaults>): void {
     this.device.setFaults(faults);
+    // The sshRefused fault: the listener closes, so connections are refused at the TCP level.
+    if ('sshRefused' in faults) this.applySshRefused();
+    // A device sitting in ROMMON tries to boot again when its faults change (someone at the
+    // console typing `boot`): with badImage cleared it comes up.
+    if (!this.device.reachable && !this.reloadTask && !this.device.pendingReload && !this.stopped) this.reload();
+  }
+
+  private applySshRefused(): void {
+    if (this.reloadTask || this.stopped || !this.device.reachable) return;
+    const task = this.device.faults.sshRefused ? this.ssh.close() : this.ssh.listen();
+    task.catch((error: Error) => process.emitWarning(`lab device ${this.hostname}: ${error.message}`));
+  }
+
+  faults(): LabFaults {
+    return { ...this.device.faults };
   }
 
   setFlashSize(bytes: number): void {
@@ -105,10 +120,12 @@ export class LabNode implements LabDevice, CliHost {
   private async runReload(): Promise<void> {
     await this.ssh.close();
     await this.sleep(this.device.reloadDurationMs);
+    // The reloadNeverReturns fault: the device stays down for as long as the fault is on.
+    while (this.device.faults.reloadNeverReturns && !this.stopped) await this.sleep(200);
     if (this.stopped) return; // left pending on disk: the next lab start finishes it
     this.device.completeBoot();
     if (!this.device.reachable) return; // ROMMON: nothing to boot, stays unreachable
-    while (!this.stopped) {
+    while (!this.stopped && !this.device.faults.sshRefused) {
       try {
         await this.ssh.listen();
         return;

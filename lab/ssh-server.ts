@@ -2,7 +2,7 @@
 // checks its credentials and runs a CLI session per shell or exec request. A reload closes the
 // listener and every connection, so clients see "connection refused" until it boots again.
 import { timingSafeEqual } from 'node:crypto';
-import ssh2, { type AuthContext, type Connection, type Server, type ServerChannel } from 'ssh2';
+import ssh2, { type AuthContext, type Connection, type ParsedKey, type Server, type ServerChannel } from 'ssh2';
 import { CliSession, type CliHost } from './cli.ts';
 import { Terminal } from './terminal.ts';
 
@@ -10,6 +10,20 @@ function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Host keys parsed once per lab process: every device (and every re-listen after a reload) shares one. */
+const parsedHostKeys = new Map<string, ParsedKey>();
+
+function parsedHostKey(pem: string): ParsedKey {
+  const known = parsedHostKeys.get(pem);
+  if (known) return known;
+  const parsed = ssh2.utils.parseKey(pem);
+  if (parsed instanceof Error) throw new Error(`lab host key: ${parsed.message}`);
+  const key: ParsedKey | undefined = Array.isArray(parsed) ? (parsed as ParsedKey[])[0] : parsed;
+  if (key === undefined) throw new Error('lab host key: no key in the file');
+  parsedHostKeys.set(pem, key);
+  return key;
 }
 
 export class DeviceSshServer {
@@ -38,7 +52,7 @@ export class DeviceSshServer {
   /** Starts accepting connections; after the first bind it always reuses the same port. */
   async listen(): Promise<void> {
     if (this.server) return;
-    const server = new ssh2.Server({ hostKeys: [this.hostKey], ident: 'Cisco-1.25' }, (client) => this.accept(client));
+    const server = new ssh2.Server({ hostKeys: [{ key: parsedHostKey(this.hostKey) }], ident: 'Cisco-1.25' }, (client) => this.accept(client));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.boundPort, this.address, () => {
@@ -71,12 +85,17 @@ export class DeviceSshServer {
       client.end();
       return;
     }
+    // Interactive CLI traffic: without this, Nagle's algorithm holds the prompt written after a
+    // command's output until the client's delayed ACK (~40 ms per command on Linux).
+    // (ssh2 has Connection.setNoDelay; @types/ssh2 omits it.)
+    (client as Connection & { setNoDelay(noDelay: boolean): void }).setNoDelay(true);
     this.connections.add(client);
     client.on('close', () => this.connections.delete(client));
     client.on('error', () => this.connections.delete(client));
     client.on('authentication', (ctx: AuthContext) => {
       const methods: ('password' | 'keyboard-interactive')[] = ['password', 'keyboard-interactive'];
-      const userOk = sameSecret(ctx.username, spec.username);
+      // The sshAuthFailure fault: every login is rejected.
+      const userOk = sameSecret(ctx.username, spec.username) && !this.host.device.faults.sshAuthFailure;
       if (ctx.method === 'password') {
         if (userOk && sameSecret(ctx.password, spec.password)) ctx.accept();
         else ctx.reject(methods);

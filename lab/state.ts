@@ -4,13 +4,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeviceSpec } from './types.ts';
-import {
-  CAT9300,
-  hashNumber,
-  syntheticImageSize,
-  syntheticMd5,
-  syntheticSha256,
-} from './platform.ts';
+import { hashNumber, syntheticMd5, syntheticSha256 } from './platform.ts';
+import { packageFiles, profileOf } from './platforms.ts';
 
 export interface FlashEntry {
   name: string;
@@ -49,46 +44,56 @@ export interface DeviceState {
   configRegister?: string;
   nextConfigRegister?: string;
   configChangedAt?: string;
+  /** INSTALL mode: the version `packages.conf` boots, and the one an activate set for next boot. */
+  installedVersion?: string;
+  pendingInstalledVersion?: string;
+  /** RSA key modulus (0: no key; absent: the factory 2048-bit key). */
+  rsaKeyBits?: number;
+  /** `ip domain name` ('' : none; absent: the factory lab.netswim.example). */
+  domainName?: string;
 }
 
 const DAY = 86_400_000;
 
 /** State of a device that has never run in this lab: factory files, booted some days ago. */
 export function initialState(spec: DeviceSpec, now: Date): DeviceState {
-  const image = spec.runningImage ?? CAT9300.defaultImage;
+  const profile = profileOf(spec.platform);
+  const image = spec.runningImage ?? profile.defaultImage;
   const seed = hashNumber(spec.hostname);
   // Uptime between 3 and 60 days so uptime-based checks see realistic values.
   const bootedAt = new Date(now.getTime() - (3 + (seed % 58)) * DAY - (seed % 86_400) * 1000);
   const installedAt = new Date(bootedAt.getTime() - (1 + (seed % 20)) * DAY);
   const baseInode = 475_137 + (seed % 500);
-  const files: { name: string; size: number }[] = [
-    { name: 'nvram_config', size: 2_097_152 },
-    { name: 'nvram_config_bkup', size: 2_097_152 },
-    { name: 'vlan.dat', size: 3_096 },
-    { name: image, size: syntheticImageSize(image) },
-  ];
+  const installVersion = profile.installMode ? profile.versionOfImage(image) : undefined;
+  const imageFiles = installVersion
+    ? [...packageFiles(installVersion), { name: 'packages.conf', size: 7_179 }]
+    : [{ name: image, size: profile.imageSize(image) }];
+  const imageNames = new Set(imageFiles.map((f) => f.name));
+  const files = [...profile.defaultFiles, ...imageFiles];
   const flash: FlashEntry[] = files.map((f, i) => ({
     name: f.name,
     size: f.size,
     md5: syntheticMd5(f.name),
     sha256: syntheticSha256(f.name),
-    mtime: (f.name === image ? installedAt : bootedAt).toISOString(),
+    mtime: (imageNames.has(f.name) ? installedAt : bootedAt).toISOString(),
     inode: baseInode + i,
     synthetic: true,
   }));
+  const boot = installVersion ? 'packages.conf' : image;
   return {
     schema: 1,
     hostname: spec.hostname,
     flash,
     nextInode: baseInode + files.length,
-    bootVariables: [`flash:${image}`],
-    savedBootVariables: [`flash:${image}`],
-    runningImage: image,
+    bootVariables: [`${profile.filesystem}:${boot}`],
+    savedBootVariables: [`${profile.filesystem}:${boot}`],
+    runningImage: boot,
     bootedAt: bootedAt.toISOString(),
     reloadCount: 0,
     lastReloadReason: 'PowerOn',
     startupConfigPresent: true,
     configModified: false,
+    ...(installVersion ? { installedVersion: installVersion } : {}),
   };
 }
 

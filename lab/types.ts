@@ -1,8 +1,14 @@
 // The lab's public contract: what tests, the demo and `npm run lab` use to run simulated devices.
 // netswim itself never imports the lab; it talks to lab devices over SSH like to real ones.
 
-/** Platforms the lab can simulate. Issue 3 adds classic IOS, IOS-XE install mode and NX-OS. */
-export type LabPlatform = 'cat9300';
+/**
+ * Platforms the lab can simulate: Catalyst 9300 on IOS-XE in BUNDLE mode (`cat9300`) or INSTALL
+ * mode (`cat9300-install`), an ISR G2 router on classic IOS 15 (`isr2900`), a Nexus 9000 on
+ * NX-OS (`n9k`).
+ */
+export type LabPlatform = 'cat9300' | 'cat9300-install' | 'isr2900' | 'n9k';
+
+export const LAB_PLATFORMS: readonly LabPlatform[] = ['cat9300', 'cat9300-install', 'isr2900', 'n9k'];
 
 export interface DeviceSpec {
   hostname: string;
@@ -25,10 +31,52 @@ export interface DeviceSpec {
   reloadDurationMs?: number;
 }
 
-/** Faults a test can switch on per device at run time. */
+/**
+ * Faults a test can switch on per device at run time (`setFaults` merges a partial set; a field
+ * set to `undefined`/`false`/`0` switches that fault off). Faults live in memory and are lost when
+ * the lab restarts, except the configuration faults (noRsaKey, noDomainName, configRegister,
+ * noStartupConfig): those change the device's configuration, which persists like any config
+ * change and can be repaired from the CLI (`crypto key generate rsa`, `ip domain name`, …).
+ */
 export interface LabFaults {
   /** Every file copied into flash arrives with altered bytes (its MD5 differs from the source). */
   corruptTransfer: boolean;
+  /** Flash reports (almost) no free space: `dir` shows 0 bytes free and copies fail. */
+  flashFull?: boolean;
+  /** Fraction (0-1) of a transfer after which the connection is cut (`%Error copying … (I/O error)`). */
+  transferDropAt?: number;
+  /** Transfers into flash go no faster than this. */
+  slowLinkBytesPerSecond?: number;
+  /** A reload never finishes while this is on (the device stays unreachable). */
+  reloadNeverReturns?: boolean;
+  /** This flash file fails to boot: ROMMON falls through to the next boot entry, or stays in ROMMON. */
+  badImage?: string;
+  /** SSH connections are dropped as soon as they open. */
+  sshRefused?: boolean;
+  /** Every SSH login is rejected. */
+  sshAuthFailure?: boolean;
+  /** The device clock is off by this many seconds (`show clock`, `show ntp status`). */
+  clockSkewSeconds?: number;
+  /** Removes the device's RSA key pair (configuration fault). */
+  noRsaKey?: boolean;
+  /** Removes `ip domain name` (configuration fault). */
+  noDomainName?: boolean;
+  /** Sets the configuration register in effect, e.g. '0x2142' (configuration fault). */
+  configRegister?: string;
+  /** Erases the startup configuration (configuration fault). */
+  noStartupConfig?: boolean;
+  /** The HTTPS server offers only TLS 1.0/1.1. */
+  tlsBelow12?: boolean;
+  /** The licenses report as not authorized / expired. */
+  licenseInvalid?: boolean;
+  /** CPU near 95% once the device runs another version, or reloaded, after the fault was set. */
+  cpuHighAfterUpgrade?: boolean;
+  /** The routing table is smaller after an upgrade (same trigger as cpuHighAfterUpgrade). */
+  fewerRoutesAfterUpgrade?: boolean;
+  /** An uplink interface is down after an upgrade (same trigger as cpuHighAfterUpgrade). */
+  interfaceDownAfterUpgrade?: boolean;
+  /** Delay before each command's output. */
+  commandLatencyMs?: number;
 }
 
 export interface FlashFileView {
@@ -56,6 +104,11 @@ export interface DeviceStateView {
   bootedAt: string;
   /** False while a reload is in progress (SSH connections are refused). */
   reachable: boolean;
+  platform?: LabPlatform;
+  /** INSTALL-mode devices: the version packages.conf boots. */
+  installedVersion?: string;
+  /** Faults in effect (only the ones switched on). */
+  faults?: Partial<LabFaults>;
 }
 
 export interface LabDevice {
@@ -66,12 +119,16 @@ export interface LabDevice {
   readonly spec: DeviceSpec;
   state(): DeviceStateView;
   setFaults(faults: Partial<LabFaults>): void;
+  /** The faults in effect now. */
+  faults?(): LabFaults;
   /** Changes the flash capacity at run time (the "flash too small" fault). */
   setFlashSize(bytes: number): void;
 }
 
 export interface Lab {
   readonly devices: LabDevice[];
+  /** Base URL of the lab control API (`http://127.0.0.1:<port>`) when LabOptions.controlPort was given. */
+  readonly controlUrl?: string;
   device(hostname: string): LabDevice;
   stop(): Promise<void>;
 }
@@ -82,6 +139,8 @@ export interface LabOptions {
   devices: DeviceSpec[];
   /** Sees what happens in the lab (devices started, reloads, copy progress), e.g. to log it. */
   onEvent?: (event: LabEvent) => void;
+  /** Starts the lab control HTTP API on 127.0.0.1 at this port (0: any free port). */
+  controlPort?: number;
 }
 
 /** Something that happened on a lab device; `time` is ISO. */

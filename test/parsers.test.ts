@@ -116,6 +116,11 @@ describe('show boot / verify /md5', () => {
     assert.deepEqual(parseShowBoot('BOOT variable does not exist\nCONFIG_FILE variable does not exist').next, []);
   });
 
+  it('reads NX-OS boot variables, with or without the slash after the file system', () => {
+    const nxos = ['Current Boot Variables:', '', 'sup-1', 'NXOS variable = bootflash:/nxos64-cs.10.2.5.M.bin', 'Boot POAP Disabled', '', 'Boot Variables on next reload:', '', 'sup-1', 'NXOS variable = bootflash:/nxos64-cs.10.3.4a.M.bin', 'Boot POAP Disabled'].join('\n');
+    assert.deepEqual(parseShowBoot(nxos).next, ['bootflash:nxos64-cs.10.3.4a.M.bin']);
+  });
+
   it('reads the md5 of verify', () => {
     assert.equal(parseVerifyMd5('.......Done!\nverify /md5 (flash:x.bin) = 6D0E7E1B0B1B0BFBDD0B5B84F0B9E0D4'), '6d0e7e1b0b1b0bfbdd0b5b84f0b9e0d4');
     assert.throws(() => parseVerifyMd5('%Error opening flash:x.bin (No such file or directory)'), DeviceOutputError);

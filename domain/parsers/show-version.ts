@@ -43,10 +43,12 @@ export function parseShowVersion(output: string): ShowVersion {
     /NXOS:\s+version\s+(\S+)/.exec(output)?.[1] ??
     fail('no version line');
 
-  const uptime = /^\s*(\S+)\s+uptime is\s+(.+)$/m.exec(output);
+  // NX-OS names the device on its own line and prints "Kernel uptime is …", which is no hostname.
+  const nxosName = /Device name:\s+(\S+)/.exec(output)?.[1];
   const kernelUptime = /Kernel uptime is\s+(.+)$/m.exec(output);
-  const hostname = uptime?.[1] ?? /Device name:\s+(\S+)/.exec(output)?.[1] ?? fail('no hostname');
-  const uptimeText = uptime?.[2] ?? kernelUptime?.[1] ?? fail('no uptime');
+  const uptime = /^\s*(?!Kernel\s)(\S+)\s+uptime is\s+(.+)$/m.exec(output);
+  const hostname = nxosName ?? uptime?.[1] ?? fail('no hostname');
+  const uptimeText = (nxosName ? kernelUptime?.[1] : undefined) ?? uptime?.[2] ?? kernelUptime?.[1] ?? fail('no uptime');
 
   const systemImage =
     /System image file is "([^"]+)"/.exec(output)?.[1] ??

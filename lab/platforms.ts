@@ -1,0 +1,138 @@
+// The platforms the lab simulates, each a profile: model, family, flash file system and size,
+// factory files, the image it ships with, how an image file name maps to the version it runs,
+// and whether it boots a bundle or an INSTALL-mode `packages.conf`. Pure and deterministic.
+import { CAT9300, hashNumber, versionOfImage as cat9kVersion } from './platform.ts';
+import type { LabPlatform } from './types.ts';
+
+export type PlatformFamily = 'ios-xe' | 'ios' | 'nx-os';
+
+export interface PlatformProfile {
+  id: LabPlatform;
+  family: PlatformFamily;
+  model: string;
+  series: string;
+  /** File system images live on, without the colon: `flash` or `bootflash`. */
+  filesystem: 'flash' | 'bootflash';
+  flashSizeBytes: number;
+  /** Image the device ships with (a bundle .bin; INSTALL mode expands it into packages). */
+  defaultImage: string;
+  /** Files on a factory device besides the image (INSTALL mode: besides the packages). */
+  defaultFiles: { name: string; size: number }[];
+  installMode: boolean;
+  configRegister: string;
+  /** Version an image file runs as the platform prints it; undefined when not an image. */
+  versionOfImage(fileName: string): string | undefined;
+  /** Declared size of a synthetic (byte-less) image file. */
+  imageSize(fileName: string): number;
+}
+
+// c2900-universalk9-mz.SPA.152-4.M7.bin → 15.2(4)M7
+const CLASSIC_IMAGE = /^c2900-universalk9-mz\.SPA\.(\d{2})(\d)-(\d+)\.([A-Z]+\d*[a-z]?)\.bin$/;
+// nxos64-cs.10.2.5.M.bin → 10.2(5); nxos.9.3.10.bin → 9.3(10)
+const NXOS_IMAGE = /^nxos(?:64-cs|64-msll)?\.(\d+)\.(\d+)\.(\d+[a-z]?)(?:\.[A-Z])?\.bin$/;
+
+export function classicIosVersion(fileName: string): string | undefined {
+  const m = CLASSIC_IMAGE.exec(fileName);
+  return m ? `${m[1]}.${m[2]}(${m[3]})${m[4]}` : undefined;
+}
+
+export function nxosVersion(fileName: string): string | undefined {
+  const m = NXOS_IMAGE.exec(fileName);
+  return m ? `${m[1]}.${m[2]}(${m[3]})` : undefined;
+}
+
+/** `17.09.04a` → the INSTALL-mode package names a bundle of that version expands into. */
+export const CAT9K_PACKAGES = [
+  'cat9k-cc_srdriver',
+  'cat9k-espbase',
+  'cat9k-guestshell',
+  'cat9k-lni',
+  'cat9k-rpbase',
+  'cat9k-rpboot',
+  'cat9k-sipbase',
+  'cat9k-sipspa',
+  'cat9k-srdriver',
+  'cat9k-webui',
+  'cat9k-wlc',
+] as const;
+
+export function packageFiles(version: string): { name: string; size: number }[] {
+  const files = CAT9K_PACKAGES.map((p) => ({
+    name: `${p}.${version}.SPA.pkg`,
+    size: p === 'cat9k-rpbase' ? 308_000_000 + (hashNumber(version) % 9_000_000) : p === 'cat9k-rpboot' ? 58_000_000 + (hashNumber(p + version) % 3_000_000) : 3_000_000 + (hashNumber(p + version) % 90_000_000),
+  }));
+  return [...files, { name: `cat9k_iosxe.${version}.SPA.conf`, size: 8_004 + (hashNumber(version) % 400) }];
+}
+
+const cat9kBase = {
+  family: 'ios-xe' as const,
+  model: CAT9300.model,
+  series: 'Catalyst 9300 Series Switches',
+  filesystem: 'flash' as const,
+  flashSizeBytes: CAT9300.flashSizeBytes,
+  defaultImage: CAT9300.defaultImage,
+  defaultFiles: [
+    { name: 'nvram_config', size: 2_097_152 },
+    { name: 'nvram_config_bkup', size: 2_097_152 },
+    { name: 'vlan.dat', size: 3_096 },
+  ],
+  configRegister: CAT9300.configRegister,
+  versionOfImage: cat9kVersion,
+  imageSize: (name: string): number =>
+    name === CAT9300.defaultImage ? CAT9300.defaultImageSize : 470_000_000 + (hashNumber(name) % 30_000_000),
+};
+
+export const PLATFORMS: Record<LabPlatform, PlatformProfile> = {
+  cat9300: { id: 'cat9300', ...cat9kBase, installMode: false },
+  'cat9300-install': { id: 'cat9300-install', ...cat9kBase, installMode: true },
+  isr2900: {
+    id: 'isr2900',
+    family: 'ios',
+    model: 'CISCO2911/K9',
+    series: 'Cisco 2900 Series Integrated Services Routers',
+    filesystem: 'flash',
+    flashSizeBytes: 255_426_560,
+    defaultImage: 'c2900-universalk9-mz.SPA.152-4.M7.bin',
+    defaultFiles: [
+      { name: 'cpconfig-29xx.cfg', size: 3_064 },
+      { name: 'cpexpress.tar', size: 2_945_024 },
+      { name: 'home.shtml', size: 1_038 },
+      { name: 'home.tar', size: 122_880 },
+    ],
+    installMode: false,
+    configRegister: '0x2102',
+    versionOfImage: classicIosVersion,
+    imageSize: (name) => (name === 'c2900-universalk9-mz.SPA.152-4.M7.bin' ? 97_794_040 : 95_000_000 + (hashNumber(name) % 10_000_000)),
+  },
+  n9k: {
+    id: 'n9k',
+    family: 'nx-os',
+    model: 'N9K-C93180YC-FX3',
+    series: 'Nexus 9000 Series Switches',
+    filesystem: 'bootflash',
+    flashSizeBytes: 53_586_325_504,
+    defaultImage: 'nxos64-cs.10.2.5.M.bin',
+    defaultFiles: [
+      { name: '.rpmstore/', size: 4_096 },
+      { name: 'scripts/', size: 4_096 },
+      { name: 'lost+found/', size: 16_384 },
+    ],
+    installMode: false,
+    configRegister: '0x0',
+    versionOfImage: nxosVersion,
+    imageSize: (name) => (name === 'nxos64-cs.10.2.5.M.bin' ? 1_978_203_648 : 1_900_000_000 + (hashNumber(name) % 150_000_000)),
+  },
+};
+
+export function profileOf(platform: LabPlatform): PlatformProfile {
+  const profile = (PLATFORMS as Partial<Record<string, PlatformProfile>>)[platform];
+  if (!profile) throw new Error(`unsupported platform ${String(platform)}`);
+  return profile;
+}
+
+/** `flash:x.bin`, `flash:/x.bin`, `bootflash:///x.bin` → `x.bin` when on `filesystem`. */
+export function fileOnFilesystem(path: string, filesystem: string): string | undefined {
+  const m = /^([a-z0-9]+):\/*([^/\s]+)$/i.exec(path);
+  if (!m || m[1]?.toLowerCase() !== filesystem) return undefined;
+  return m[2];
+}
