@@ -14,7 +14,7 @@ function log(record: Record<string, unknown>): void {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: tsx lab/main.ts --devices N [--mix | --platform ${mixPlatforms().join('|')}] [--state DIR] [--base-address 127.20.0.1] [--port 22|0]\n`);
+  process.stderr.write(`${message}\nusage: tsx lab/main.ts --devices N [--mix | --platform ${mixPlatforms().join('|')}] [--state DIR] [--base-address 127.20.0.1] [--port 22|0] [--control-port 0]\n`);
   process.exit(2);
 }
 
@@ -27,12 +27,15 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '22' },
       mix: { type: 'boolean', default: false },
       platform: { type: 'string' },
+      'control-port': { type: 'string', default: '0' },
     },
   });
   const count = Number(values.devices);
   if (!Number.isInteger(count) || count < 1 || count > 60_000) usage('--devices must be a number from 1 to 60000');
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) usage('--port must be a TCP port or 0');
+  const controlPort = Number(values['control-port']);
+  if (!Number.isInteger(controlPort) || controlPort < 0 || controlPort > 65_535) usage('--control-port must be a TCP port or 0');
   const known = mixPlatforms();
   let platforms: readonly LabPlatform[] = ['cat9300'];
   if (values.mix && values.platform !== undefined) usage('--mix and --platform exclude each other');
@@ -56,6 +59,8 @@ async function main(): Promise<void> {
   const lab = await startLab({
     stateDir,
     devices: specs,
+    // Faults are switched at run time through this loopback HTTP API (see README, Lab).
+    controlPort,
     onEvent: (event: LabEvent) => log(event),
   }).catch((error: NodeJS.ErrnoException) => {
     const hint = error.code === 'EACCES' ? ' (ports below 1024 need privileges; try --port 0)' : '';
@@ -66,7 +71,7 @@ async function main(): Promise<void> {
   const { path: inventoryPath } = await writeInventory(lab, stateDir);
   const perPlatform: Record<string, number> = {};
   for (const device of lab.devices) perPlatform[device.spec.platform] = (perPlatform[device.spec.platform] ?? 0) + 1;
-  log({ event: 'ready', devices: lab.devices.length, platforms: perPlatform, inventory: inventoryPath, time: new Date().toISOString() });
+  log({ event: 'ready', devices: lab.devices.length, platforms: perPlatform, inventory: inventoryPath, control: lab.controlUrl, time: new Date().toISOString() });
 
   let stopping = false;
   const shutdown = (signal: string): void => {
