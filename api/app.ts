@@ -10,11 +10,11 @@ import { EmptyImageError, ImageTooLargeError, type ImageStore } from '../images/
 import { importImage, InvalidImageNameError } from '../images/import-image.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Database } from '../store/database.ts';
-import { addDevice, DuplicateDeviceError, findDeviceByHostname, getDevice, listDevices, updateDevice } from '../store/devices.ts';
+import { addDevice, DuplicateDeviceError, findDeviceByHostname, getDevice, importDevices, listDevices, updateDevice } from '../store/devices.ts';
 import { getImage, listImages } from '../store/images.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import { requirePermission, type AuthVariables, type TokenTable } from './auth.ts';
-import { DeviceChangesBody, describeZodError, HostnameParam, ImageUploadQuery, NewDeviceBody, NewUpgradeBody, WorkflowIdParam } from './schemas.ts';
+import { DeviceChangesBody, describeZodError, HostnameParam, ImageUploadQuery, InventoryImportBody, NewDeviceBody, NewUpgradeBody, WorkflowIdParam } from './schemas.ts';
 import { startUpgrade, UpgradeAlreadyRunningError } from './start-upgrade.ts';
 import { readUpgrade } from './upgrade-status.ts';
 
@@ -97,6 +97,16 @@ export function createApi(deps: ApiDeps): Hono<Env> {
   });
 
   app.get('/devices', read, async (c) => c.json(await listDevices(deps.db)));
+
+  // An inventory (e.g. `npm run lab`'s inventory.json) in one call: all entries valid, or nothing stored.
+  app.post('/devices/import', operate, bodyLimit({ maxSize: 16 * 1024 * 1024, onError: (c) => c.json({ error: 'inventory larger than 16 MiB' }, 413) }), async (c) => {
+    const body = await parseJson(c, InventoryImportBody);
+    if (!body.ok) return body.response;
+    const devices = body.value.map(({ family: _family, credentialsRef: _ref, ...device }) => device);
+    const counts = await importDevices(deps.db, deps.secretBox, devices);
+    deps.logger.info('devices imported', counts);
+    return c.json(counts, 200);
+  });
 
   app.patch('/devices/:hostname', operate, jsonLimit, async (c) => {
     const hostname = HostnameParam.safeParse(c.req.param('hostname'));

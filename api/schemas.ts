@@ -36,6 +36,35 @@ export const DeviceChangesBody = z
   .strict()
   .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change');
 
+/**
+ * One entry of a device inventory file, as `npm run lab` writes it (roles in any case; `family`
+ * and `credentialsRef` are informational: the entry must carry the credentials themselves).
+ */
+const InventoryEntry = z
+  .object({
+    ...NewDeviceBody.shape,
+    role: z
+      .string()
+      .transform((role) => role.toUpperCase())
+      .pipe(deviceFields.role)
+      .optional(),
+    family: z.string().max(64).optional(),
+    credentialsRef: z.object({ file: z.string().max(4096), key: z.string().max(128) }).strict().optional(),
+  })
+  .strict();
+
+export const InventoryImportBody = z
+  .array(InventoryEntry)
+  .min(1, 'the inventory is empty')
+  .max(10_000, 'import at most 10,000 devices per call')
+  .superRefine((entries, ctx) => {
+    const seen = new Set<string>();
+    entries.forEach((entry, index) => {
+      if (seen.has(entry.hostname)) ctx.addIssue({ code: 'custom', path: [index, 'hostname'], message: `${entry.hostname} appears twice` });
+      seen.add(entry.hostname);
+    });
+  });
+
 export const HostnameParam = z.string().regex(HOSTNAME, 'not a device hostname');
 
 export const NewUpgradeBody = z

@@ -263,13 +263,9 @@ async function main(): Promise<void> {
     const image = await api.upload(imagePath, DEMO_IMAGE);
     say(`image ${DEMO_IMAGE}: ${image.sizeBytes} bytes, md5 ${image.md5} (${image.created ? 'imported' : 'already in the repository'})`);
 
-    for (const device of inventory) {
-      const { hostname, ...connection } = { hostname: device.hostname, address: device.address, port: device.port, platform: 'cat9300', site: device.site, username: device.username, password: device.password, enableSecret: device.enableSecret };
-      const { status } = await api.call('POST', '/devices', { hostname, ...connection }, [409]);
-      // Registered by an earlier run: bring its address and credentials up to date with the lab.
-      if (status === 409) await api.call('PATCH', `/devices/${hostname}`, connection);
-      say(`${hostname}: ${status === 409 ? 'already registered; connection details refreshed' : 'registered'}`);
-    }
+    // The lab's inventory file, imported in one call (devices from an earlier run are refreshed).
+    const { body: imported } = await api.call<{ created: number; updated: number }>('POST', '/devices/import', inventory);
+    say(`devices: ${imported.created} registered, ${imported.updated} refreshed from ${inventoryPath}`);
 
     const results = await runUpgrades(api, inventory, image.id);
     const allGood = printSummary(inventory, results);

@@ -74,6 +74,31 @@ export async function addDevice(db: Queryable, box: SecretBox, device: NewDevice
   return toRecord(rows[0]);
 }
 
+/**
+ * Imports many devices in one transaction: new hostnames are added, known ones get the imported
+ * connection details and credentials. All or nothing.
+ */
+export async function importDevices(db: Database, box: SecretBox, devices: NewDevice[]): Promise<{ created: number; updated: number }> {
+  return db.transaction(async (tx) => {
+    let created = 0;
+    for (const device of devices) {
+      const secrets: DeviceSecrets = { password: device.password };
+      if (device.enableSecret) secrets.enableSecret = device.enableSecret;
+      const rows = await tx.query<{ inserted: boolean }>(
+        `INSERT INTO devices (id, hostname, address, port, platform, site, role, username, sealed_secrets)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (hostname) DO UPDATE SET address = EXCLUDED.address, port = EXCLUDED.port, platform = EXCLUDED.platform,
+           site = EXCLUDED.site, role = EXCLUDED.role, username = EXCLUDED.username, sealed_secrets = EXCLUDED.sealed_secrets
+         RETURNING (xmax = 0) AS inserted`,
+        [randomUUID(), device.hostname, device.address, device.port, device.platform, device.site, device.role ?? null, device.username, box.seal(JSON.stringify(secrets))],
+      );
+      // xmax is 0 for a row this statement inserted, non-zero for one it updated.
+      if (rows[0]?.inserted) created += 1;
+    }
+    return { created, updated: devices.length - created };
+  });
+}
+
 export async function getDevice(db: Queryable, id: string): Promise<DeviceRecord | undefined> {
   const rows = await db.query<DeviceRow>('SELECT * FROM devices WHERE id = $1', [id]);
   return rows[0] && toRecord(rows[0]);

@@ -1,8 +1,13 @@
 // The HTTP API: authentication, roles, validation (400 and nothing changed), streamed upload.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createApi } from '../api/app.ts';
+import { startLab } from '../lab/fleet.ts';
+import { fleetSpecs, loadOrCreateCredentials, mixPlatforms, writeInventory } from '../lab/fleet-spec.ts';
 import { parseApiTokens } from '../api/auth.ts';
 import { createLogger } from '../runtime/logger.ts';
 import type { DevServer } from '../scripts/temporal-dev-server.ts';
@@ -177,5 +182,45 @@ describe('POST /images', () => {
     const big = await netswim.api('/images?fileName=big.bin', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: randomBytes(65 * 1024 * 1024) });
     assert.equal(big.status, 413);
     assert.equal(((await (await netswim.api('/images')).json()) as unknown[]).length, before);
+  });
+});
+
+describe('POST /devices/import', () => {
+  it("imports a lab's inventory file in one call, then refreshes it; a bad entry stores nothing", async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'netswim-inventory-'));
+    const credentials = await loadOrCreateCredentials(stateDir);
+    const lab = await startLab({ stateDir, devices: fleetSpecs({ count: 4, baseAddress: '127.0.0.1', port: 0, credentials, platforms: mixPlatforms() }).map((spec, i) => ({ ...spec, address: `127.0.0.${i + 1}` })) });
+    try {
+      const { path } = await writeInventory(lab, stateDir);
+      const inventory = await readFile(path, 'utf8');
+      const importIt = (body: string) => netswim.api('/devices/import', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const before = ((await (await netswim.api('/devices')).json()) as unknown[]).length;
+
+      const first = await importIt(inventory);
+      assert.equal(first.status, 200);
+      assert.deepEqual(await first.json(), { created: 4, updated: 0 });
+      const devices = (await (await netswim.api('/devices')).json()) as Array<{ hostname: string; platform: string; role: string | null; port: number }>;
+      assert.equal(devices.length, before + 4);
+      const imported = devices.filter((d) => lab.devices.some((l) => l.hostname === d.hostname));
+      assert.deepEqual(new Set(imported.map((d) => d.platform)), new Set(mixPlatforms()));
+      assert.ok(imported.every((d) => d.role === 'ACCESS' || d.role === 'DISTRIBUTION'), 'lab roles are read in any case');
+      assert.equal(imported.find((d) => d.hostname === lab.devices[0]!.hostname)?.port, lab.devices[0]!.port);
+
+      assert.deepEqual(await (await importIt(inventory)).json(), { created: 0, updated: 4 });
+
+      const entries = JSON.parse(inventory) as Array<Record<string, unknown>>;
+      for (const [broken, reason] of [
+        [[...entries, { ...entries[0], hostname: 'new-one', password: undefined }], /at \[4\]\.password/],
+        [[...entries, { ...entries[1], address: '127.0.9.9' }], /appears twice/],
+      ] as const) {
+        const refused = await importIt(JSON.stringify(broken));
+        assert.equal(refused.status, 400);
+        assert.match(((await refused.json()) as { error: string }).error, reason);
+      }
+      assert.equal(((await (await netswim.api('/devices')).json()) as unknown[]).length, before + 4, 'nothing stored');
+    } finally {
+      await lab.stop();
+      await rm(stateDir, { recursive: true, force: true });
+    }
   });
 });
