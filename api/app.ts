@@ -14,7 +14,23 @@ import { addDevice, DuplicateDeviceError, findDeviceByHostname, getDevice, impor
 import { getImage, listImages } from '../store/images.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import { requirePermission, type AuthVariables, type TokenTable } from './auth.ts';
-import { DeviceChangesBody, describeZodError, HostnameParam, ImageUploadQuery, InventoryImportBody, NewDeviceBody, NewUpgradeBody, WorkflowIdParam } from './schemas.ts';
+import { createUrlImport } from '../store/url-imports.ts';
+import { imageImportWorkflowId } from '../workflows/definitions.ts';
+import type { imageImport } from '../workflows/image-import.ts';
+import { parseImportUrl } from '../images/import-url.ts';
+import { readImport } from './import-status.ts';
+import {
+  DeviceChangesBody,
+  describeZodError,
+  HostnameParam,
+  ImageUploadQuery,
+  ImageUrlImportBody,
+  ImportWorkflowIdParam,
+  InventoryImportBody,
+  NewDeviceBody,
+  NewUpgradeBody,
+  WorkflowIdParam,
+} from './schemas.ts';
 import { startUpgrade, UpgradeAlreadyRunningError } from './start-upgrade.ts';
 import { readUpgrade } from './upgrade-status.ts';
 
@@ -83,6 +99,36 @@ export function createApi(deps: ApiDeps): Hono<Env> {
   });
 
   app.get('/images', read, async (c) => c.json(await listImages(deps.db)));
+
+  // Import from an http, https or ftp URL, as a workflow. The URL is sealed here; the workflow
+  // gets the import's id and the display URL (credentials as ***), never the credentials.
+  app.post('/images/import', operate, jsonLimit, async (c) => {
+    const body = await parseJson(c, ImageUrlImportBody);
+    if (!body.ok) return body.response;
+    const { url, fileName, version, platform } = body.value;
+    const parsed = parseImportUrl(url, fileName);
+    if ('error' in parsed) return c.json({ error: parsed.error }, 400);
+    const record = await createUrlImport(deps.db, deps.secretBox, parsed.url, parsed.displayUrl);
+    const workflowId = imageImportWorkflowId(record.id);
+    const input = { importId: record.id, displayUrl: parsed.displayUrl, fileName: parsed.fileName, ...(version && { version }), ...(platform && { platform }) };
+    await deps.temporal.workflow.start<typeof imageImport>('imageImport', {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [input],
+      staticSummary: `Import ${parsed.fileName}`,
+      staticDetails: `From ${parsed.displayUrl}, requested by ${c.get('role')}`,
+    });
+    deps.logger.info('image import started', { workflowId, url: parsed.displayUrl, file: parsed.fileName });
+    return c.json({ workflowId }, 202);
+  });
+
+  app.get('/images/import/*', read, async (c) => {
+    const id = ImportWorkflowIdParam.safeParse(decodeURIComponent(c.req.path.slice('/images/import/'.length)));
+    if (!id.success) return c.json({ error: describeZodError(id.error) }, 400);
+    const view = await readImport(deps.temporal, id.data);
+    if (!view) return c.json({ error: `no image import ${id.data}` }, 404);
+    return c.json(view);
+  });
 
   app.post('/devices', operate, jsonLimit, async (c) => {
     const body = await parseJson(c, NewDeviceBody);

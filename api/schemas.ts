@@ -83,6 +83,18 @@ export const ImageUploadQuery = z
   })
   .strict();
 
+/** POST /images/import: the URL is checked further (scheme, file name) by images/import-url.ts. */
+export const ImageUrlImportBody = z
+  .object({
+    url: z.string().min(1).max(4096),
+    fileName: ImageUploadQuery.shape.fileName.optional(),
+    version: ImageUploadQuery.shape.version,
+    platform: ImageUploadQuery.shape.platform,
+  })
+  .strict();
+
+export const ImportWorkflowIdParam = z.string().regex(/^image-import\/[0-9a-f-]{36}$/, 'not an image import id');
+
 export const WorkflowIdParam = z.string().regex(/^upgrade\/[A-Za-z0-9.-]+\/[A-Za-z0-9-]+$/, 'not an upgrade id');
 
 /** zod's own message, made one line per problem for API clients and CLIs. */

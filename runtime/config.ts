@@ -17,6 +17,8 @@ const Env = z.object({
   /** The URL devices use to reach the image service, when it differs from host:port (NAT, proxy). */
   NETSWIM_IMAGE_SERVICE_URL: z.string().url().optional(),
   NETSWIM_MAX_IMAGE_BYTES: z.coerce.number().int().positive().default(4 * 1024 ** 3),
+  /** Lab only: accept self-signed certificates when importing images from https URLs. */
+  NETSWIM_IMPORT_INSECURE_TLS: z.enum(['0', '1', 'true', 'false']).default('0'),
   NETSWIM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     api: { host: e.NETSWIM_API_HOST, port: e.NETSWIM_API_PORT, tokens: e.NETSWIM_API_TOKENS, tokenFile: resolve(dataDir, 'api-token') },
     imageService: { host: e.NETSWIM_IMAGE_SERVICE_HOST, port: e.NETSWIM_IMAGE_SERVICE_PORT, publicUrl: e.NETSWIM_IMAGE_SERVICE_URL },
     maxImageBytes: e.NETSWIM_MAX_IMAGE_BYTES,
+    importInsecureTls: e.NETSWIM_IMPORT_INSECURE_TLS === '1' || e.NETSWIM_IMPORT_INSECURE_TLS === 'true',
     logLevel: e.NETSWIM_LOG_LEVEL,
   };
 }

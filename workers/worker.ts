@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createUpgradeActivities, type UpgradeActivityDeps } from '../activities/device-upgrade.ts';
+import { createImageImportActivities, type ImageImportActivityDeps } from '../activities/image-import.ts';
 
 export const DEFAULT_TASK_QUEUE = 'netswim';
 
@@ -23,6 +24,8 @@ export interface WorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: UpgradeActivityDeps;
+  /** URL imports (downloadImage). */
+  imageImport: ImageImportActivityDeps;
   /** Sticky-cache and concurrency knobs for small machines and tests. */
   maxConcurrentActivityTaskExecutions?: number;
 }
@@ -34,7 +37,7 @@ export async function createNetswimWorker(options: WorkerOptions): Promise<{ wor
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createUpgradeActivities(options.activities),
+    activities: { ...createUpgradeActivities(options.activities), ...createImageImportActivities(options.imageImport) },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 100,
     // Heartbeats carry transfer progress that the API shows; the default throttle (most of the
     // heartbeat timeout) would leave it a minute stale.

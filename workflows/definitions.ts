@@ -9,3 +9,8 @@ export const upgradeStatusQuery = defineQuery<UpgradeStatus>('status');
 export function upgradeWorkflowId(hostname: string, requestId: string): string {
   return `upgrade/${hostname}/${requestId}`;
 }
+
+/** `image-import/<import id>`: one URL import. */
+export function imageImportWorkflowId(importId: string): string {
+  return `image-import/${importId}`;
+}

@@ -1,2 +1,3 @@
 // Entry point the worker bundles: every workflow netswim runs.
 export { deviceUpgrade } from './device-upgrade.ts';
+export { imageImport } from './image-import.ts';
