@@ -203,16 +203,23 @@ export interface FtpLogin {
  * folder holding `files`; `url(path)` carries that user's credentials, `url(path, null)` none
  * (anonymous) and `url(path, { user, password })` others.
  */
-export async function startFtpServer(options: FtpServerOptions): Promise<TransferServer & { url(path: string, as?: FtpLogin | null): string }> {
-  const root = await writeTree(options.files);
+/**
+ * Serves `files` from a temp folder with a Python server process: spawns it, reads its port from
+ * its start-up line, ties its life to this process, waits until `ready(port)`, and on close stops
+ * it and removes the folder. Any failure on the way cleans up the same way.
+ */
+async function startPythonServer(
+  python: string,
+  files: ServedFiles,
+  args: (root: string) => string[],
+  portLine: RegExp,
+  name: string,
+  ready: (port: number) => Promise<void>,
+): Promise<Omit<TransferServer, 'url'>> {
+  const root = await writeTree(files);
   let started: Started;
   try {
-    started = await spawnServer(
-      options.python,
-      ['-m', 'pyftpdlib', '-i', HOST, '-p', '0', '-u', options.user, '-P', options.password, '-d', root],
-      /starting FTP server on [\d.]+:(\d+)/,
-      'pyftpdlib',
-    );
+    started = await spawnServer(python, args(root), portLine, name);
   } catch (error) {
     await rm(root, { recursive: true, force: true });
     throw error;
@@ -225,17 +232,28 @@ export async function startFtpServer(options: FtpServerOptions): Promise<Transfe
     await rm(root, { recursive: true, force: true });
   };
   try {
-    await awaitGreeting(port, '220');
+    await ready(port);
   } catch (error) {
     await close();
     throw error;
   }
+  return { port, close };
+}
+
+export async function startFtpServer(options: FtpServerOptions): Promise<TransferServer & { url(path: string, as?: FtpLogin | null): string }> {
+  const server = await startPythonServer(
+    options.python,
+    options.files,
+    (root) => ['-m', 'pyftpdlib', '-i', HOST, '-p', '0', '-u', options.user, '-P', options.password, '-d', root],
+    /starting FTP server on [\d.]+:(\d+)/,
+    'pyftpdlib',
+    (port) => awaitGreeting(port, '220'),
+  );
   const enc = encodeURIComponent;
   return {
-    port,
+    ...server,
     url: (path: string, as: FtpLogin | null = { user: options.user, password: options.password }) =>
-      `ftp://${as ? `${enc(as.user)}:${enc(as.password)}@` : ''}${HOST}:${port}/${path.replace(/^\/+/, '')}`,
-    close,
+      `ftp://${as ? `${enc(as.user)}:${enc(as.password)}@` : ''}${HOST}:${server.port}/${path.replace(/^\/+/, '')}`,
   };
 }
 
@@ -274,30 +292,13 @@ export interface TftpServerOptions {
 
 /** tftpy's TftpServer (test/servers/tftp_server.py) serving a temp folder holding `files`. */
 export async function startTftpServer(options: TftpServerOptions): Promise<TransferServer> {
-  const root = await writeTree(options.files);
-  let started: Started;
-  try {
-    started = await spawnServer(options.python, ['-u', TFTP_SCRIPT, root, '0', HOST], /listening on [\d.]+:(\d+)/, 'tftpy');
-  } catch (error) {
-    await rm(root, { recursive: true, force: true });
-    throw error;
-  }
-  const untie = tieToProcess(started.child);
-  const port = Number(started.match[1]);
-  const close = async (): Promise<void> => {
-    await stopChild(started.child);
-    untie();
-    await rm(root, { recursive: true, force: true });
-  };
-  try {
-    await awaitTftpAnswer(port);
-  } catch (error) {
-    await close();
-    throw error;
-  }
-  return {
-    port,
-    url: (path) => `tftp://${HOST}:${port}/${path.replace(/^\/+/, '')}`,
-    close,
-  };
+  const server = await startPythonServer(
+    options.python,
+    options.files,
+    (root) => ['-u', TFTP_SCRIPT, root, '0', HOST],
+    /listening on [\d.]+:(\d+)/,
+    'tftpy',
+    (port) => awaitTftpAnswer(port),
+  );
+  return { ...server, url: (path) => `tftp://${HOST}:${server.port}/${path.replace(/^\/+/, '')}` };
 }
