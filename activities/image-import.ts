@@ -8,11 +8,11 @@ import { PassThrough, Transform, Writable, type Readable } from 'node:stream';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { Client as FtpClient, FTPError } from 'basic-ftp';
-import { parseImageFileName } from '../domain/image-name.ts';
+import { importImage, type ImportRequest } from '../images/import-image.ts';
 import { EmptyImageError, ImageTooLargeError, type ImageStore } from '../images/image-store.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Queryable } from '../store/database.ts';
-import { saveImage, type ImageRecord } from '../store/images.ts';
+import type { ImageRecord } from '../store/images.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import { openUrlImport } from '../store/url-imports.ts';
 
@@ -71,7 +71,11 @@ function percentOf(bytes: number, total: number | undefined): number | undefined
  * Counts bytes into `progress` and fails the stream when it ends short of the announced size, so
  * that a truncated download never reaches the store as an image.
  */
-function byteCounter(progress: ImportProgress): Transform {
+/**
+ * Counts bytes into `progress`, and ends only once the transfer itself has settled (`transferDone`):
+ * basic-ftp ends its data stream even when a transfer fails, and a partial file must never be saved.
+ */
+function byteCounter(progress: ImportProgress, transferDone: () => Promise<void>): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       progress.bytes += chunk.length;
@@ -81,7 +85,9 @@ function byteCounter(progress: ImportProgress): Transform {
     flush(done) {
       if (progress.totalBytes !== undefined && progress.bytes < progress.totalBytes) {
         done(new ImportError('DownloadStopped', `download stopped after ${progress.bytes} of ${progress.totalBytes} bytes`));
-      } else done();
+      } else {
+        transferDone().then(() => done(), (error: Error) => done(error));
+      }
     },
   });
 }
@@ -239,23 +245,19 @@ export function createImageImportActivities(deps: ImageImportActivityDeps) {
           progress.totalBytes = source.totalBytes;
           progress.percent = 0;
         }
-        const counter = byteCounter(progress);
+        const transfer = source;
+        const counter = byteCounter(progress, () => transfer.done);
         source.body.once('error', (error) => counter.destroy(error));
         source.body.once('close', () => {
           if (!source?.body.readableEnded) counter.destroy(new ImportError('DownloadStopped', `download stopped after ${progress.bytes} bytes: connection closed`));
         });
-        const digest = await deps.imageStore.ingest(source.body.pipe(counter), deps.maxImageBytes);
-        await source.done;
+        // The same import path as an upload: ingest, metadata from the file name, one record per content.
+        const request: ImportRequest = { fileName: input.fileName, source: opened.displayUrl };
+        if (input.version) request.version = input.version;
+        if (input.platform) request.platform = input.platform;
+        const result = await importImage(deps.db, deps.imageStore, source.body.pipe(counter), request, deps.maxImageBytes);
         ctx.heartbeat(progress);
-        const fromName = parseImageFileName(input.fileName);
-        const result = await saveImage(deps.db, {
-          fileName: input.fileName,
-          platform: input.platform ?? fromName?.platform ?? null,
-          version: input.version ?? fromName?.version ?? null,
-          source: opened.displayUrl,
-          ...digest,
-        });
-        deps.logger.info('image imported from URL', { importId: input.importId, url: opened.displayUrl, id: result.image.id, bytes: digest.sizeBytes, created: result.created });
+        deps.logger.info('image imported from URL', { importId: input.importId, url: opened.displayUrl, id: result.image.id, bytes: result.image.sizeBytes, created: result.created });
         return result;
       } catch (error) {
         source?.abort();
