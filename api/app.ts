@@ -11,7 +11,10 @@ import { importImage, InvalidImageNameError } from '../images/import-image.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Database } from '../store/database.ts';
 import { addDevice, DuplicateDeviceError, findDeviceByHostname, getDevice, importDevices, listDevices, updateDevice } from '../store/devices.ts';
-import { getImage, listImages } from '../store/images.ts';
+import { goldenTagRefusal, imageDeletionRefusal, untagRefusal, type GoldenImage, type GoldenTag } from '../domain/golden.ts';
+import { KgvFormatError, parseKgv, verifyImage } from '../domain/kgv.ts';
+import { addGoldenTag, listGoldenTags, removeGoldenTag, replaceKgv } from '../store/golden.ts';
+import { deleteImage, getImage, imageReferences, listImages, setImageIntegrity, type ImageRecord } from '../store/images.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import { requirePermission, type AuthVariables, type TokenTable } from './auth.ts';
 import { createUrlImport } from '../store/url-imports.ts';
@@ -22,7 +25,9 @@ import { readImport } from './import-status.ts';
 import {
   DeviceChangesBody,
   describeZodError,
+  GoldenTagBody,
   HostnameParam,
+  ImageIdParam,
   ImageUploadQuery,
   ImageUrlImportBody,
   ImportWorkflowIdParam,
@@ -31,7 +36,7 @@ import {
   NewUpgradeBody,
   WorkflowIdParam,
 } from './schemas.ts';
-import { startUpgrade, UpgradeAlreadyRunningError } from './start-upgrade.ts';
+import { ImageIntegrityError, startUpgrade, UpgradeAlreadyRunningError } from './start-upgrade.ts';
 import { readUpgrade } from './upgrade-status.ts';
 
 export interface ApiDeps {
@@ -46,6 +51,15 @@ export interface ApiDeps {
 }
 
 type Env = { Variables: AuthVariables };
+
+const asGoldenImage = (i: ImageRecord): GoldenImage => ({
+  imageId: i.id,
+  imageType: i.imageType,
+  fileName: i.fileName,
+  version: i.version ?? '',
+  families: i.families,
+  ...(i.baseImageId ? { baseImageId: i.baseImageId } : {}),
+});
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -87,7 +101,13 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     const body = c.req.raw.body;
     if (!body) return c.json({ error: 'request has no body: send the image bytes' }, 400);
     try {
-      const request = { fileName: query.data.fileName, source: 'upload', ...(query.data.version && { version: query.data.version }), ...(query.data.platform && { platform: query.data.platform }) };
+      const { fileName, version, platform, baseImageId, families } = query.data;
+      if (baseImageId) {
+        const base = await getImage(deps.db, baseImageId);
+        if (!base) return c.json({ error: `no base image ${baseImageId}` }, 404);
+        if (base.imageType !== 'base') return c.json({ error: `${base.fileName} is a ${base.imageType} image, not a base image` }, 422);
+      }
+      const request = { fileName, source: 'upload', ...(version && { version }), ...(platform && { platform }), ...(baseImageId && { baseImageId }), ...(families && { families }) };
       const { image, created } = await importImage(deps.db, deps.imageStore, Readable.fromWeb(body as WebReadableStream<Uint8Array>), request, deps.maxImageBytes);
       deps.logger.info('image imported', { id: image.id, file: image.fileName, bytes: image.sizeBytes, created });
       return c.json({ ...image, created }, created ? 201 : 200);
@@ -99,6 +119,105 @@ export function createApi(deps: ApiDeps): Hono<Env> {
   });
 
   app.get('/images', read, async (c) => c.json(await listImages(deps.db)));
+
+  // Images grouped by family, each with where it is golden and its add-ons (SMU / AP packs).
+  app.get('/images/by-family', read, async (c) => {
+    const [images, tags] = await Promise.all([listImages(deps.db), listGoldenTags(deps.db)]);
+    const groups = new Map<string, unknown[]>();
+    for (const image of images) {
+      const addOns = images.filter((i) => i.baseImageId === image.id).map((i) => ({ id: i.id, fileName: i.fileName, imageType: i.imageType }));
+      for (const family of image.families.length > 0 ? image.families : ['unassigned']) {
+        const golden = tags.filter((t) => t.imageId === image.id && t.family === family).map((t) => ({ role: t.role ?? null, site: t.site ?? null }));
+        const list = groups.get(family) ?? [];
+        list.push({ ...image, golden, addOns });
+        groups.set(family, list);
+      }
+    }
+    const families = [...groups.keys()].sort((a, b) => (a === 'unassigned' ? 1 : b === 'unassigned' ? -1 : a.localeCompare(b)));
+    return c.json(families.map((family) => ({ family, images: groups.get(family) })));
+  });
+
+  // Golden tags: the domain rules decide (domain/golden.ts); refusals carry its reason.
+  app.post('/images/:id/golden', operate, jsonLimit, async (c) => {
+    const id = ImageIdParam.safeParse(c.req.param('id'));
+    if (!id.success) return c.json({ error: describeZodError(id.error) }, 400);
+    const body = await parseJson(c, GoldenTagBody);
+    if (!body.ok) return body.response;
+    const image = await getImage(deps.db, id.data);
+    if (!image) return c.json({ error: `no image ${id.data}` }, 404);
+    if (image.integrity === 'mismatch') {
+      return c.json({ error: `${image.fileName} failed its integrity check and can never be golden: ${image.integrityReason ?? 'mismatch'}` }, 409);
+    }
+    const tag: GoldenTag = { imageId: image.id, imageType: image.imageType, family: body.value.family, ...(body.value.role && { role: body.value.role }), ...(body.value.site && { site: body.value.site }) };
+    const [images, tags] = await Promise.all([listImages(deps.db), listGoldenTags(deps.db)]);
+    const refusal = goldenTagRefusal(tag, { images: images.map(asGoldenImage), tags });
+    if (refusal) {
+      const invalid = image.imageType === 'subpackage' || /not valid|is not one of|does not apply|needs a device family|not attached/.test(refusal);
+      return c.json({ error: refusal }, invalid ? 422 : 409);
+    }
+    const created = await addGoldenTag(deps.db, tag);
+    deps.logger.info('golden tag', { image: image.fileName, family: tag.family, role: tag.role, site: tag.site, created });
+    return c.json({ imageId: image.id, family: tag.family, role: tag.role ?? null, site: tag.site ?? null, created }, created ? 201 : 200);
+  });
+
+  app.delete('/images/:id/golden', operate, jsonLimit, async (c) => {
+    const id = ImageIdParam.safeParse(c.req.param('id'));
+    if (!id.success) return c.json({ error: describeZodError(id.error) }, 400);
+    const body = await parseJson(c, GoldenTagBody);
+    if (!body.ok) return body.response;
+    const image = await getImage(deps.db, id.data);
+    if (!image) return c.json({ error: `no image ${id.data}` }, 404);
+    const tag: GoldenTag = { imageId: image.id, imageType: image.imageType, family: body.value.family, ...(body.value.role && { role: body.value.role }), ...(body.value.site && { site: body.value.site }) };
+    const [images, tags] = await Promise.all([listImages(deps.db), listGoldenTags(deps.db)]);
+    const refusal = untagRefusal(tag, { images: images.map(asGoldenImage), tags });
+    if (refusal) return c.json({ error: refusal }, 409);
+    if (!(await removeGoldenTag(deps.db, tag))) return c.json({ error: `${image.fileName} is not golden for that scope` }, 404);
+    deps.logger.info('golden untag', { image: image.fileName, family: tag.family, role: tag.role, site: tag.site });
+    return c.json({ imageId: image.id, family: tag.family, role: tag.role ?? null, site: tag.site ?? null, removed: true });
+  });
+
+  // No admin-only permission exists: deleting an image takes 'operate'. Records are unique by
+  // SHA-256, so the bytes go with the record.
+  app.delete('/images/:id', operate, async (c) => {
+    const id = ImageIdParam.safeParse(c.req.param('id'));
+    if (!id.success) return c.json({ error: describeZodError(id.error) }, 400);
+    const image = await getImage(deps.db, id.data);
+    if (!image) return c.json({ error: `no image ${id.data}` }, 404);
+    const refusal = imageDeletionRefusal(image.id, await listGoldenTags(deps.db));
+    if (refusal) return c.json({ error: refusal }, 409);
+    const refs = await imageReferences(deps.db, image.id);
+    if (refs.addOns > 0) return c.json({ error: `${image.fileName} is the base image of ${refs.addOns} add-on(s): delete them first` }, 409);
+    if (refs.upgrades > 0) return c.json({ error: `${image.fileName} is the target of ${refs.upgrades} recorded upgrade(s) and is kept for their history` }, 409);
+    await deleteImage(deps.db, image.id);
+    await deps.imageStore.remove(image.sha256);
+    deps.logger.info('image deleted', { id: image.id, file: image.fileName, by: c.get('role') });
+    return c.json({ id: image.id, deleted: true });
+  });
+
+  // Cisco's Known Good Values: replaces the stored entries and re-checks every image.
+  app.post('/kgv', operate, bodyLimit({ maxSize: 64 * 1024 * 1024, onError: (c) => c.json({ error: 'KGV file larger than 64 MiB' }, 413) }), async (c) => {
+    let kgv;
+    try {
+      kgv = parseKgv(await c.req.text());
+    } catch (error) {
+      if (error instanceof KgvFormatError) return c.json({ error: error.message }, 400);
+      throw error;
+    }
+    const counts = await deps.db.transaction(async (tx) => {
+      await replaceKgv(tx, kgv.entries);
+      const result = { entries: kgv.entries.length, verified: 0, notVerifiable: 0, mismatch: 0 };
+      for (const image of await listImages(tx)) {
+        const check = verifyImage({ fileName: image.fileName, md5: image.md5, sha512: image.sha512, ...(image.platform ? { platform: image.platform } : {}) }, kgv);
+        await setImageIntegrity(tx, image.id, check.status, check.reason);
+        if (check.status === 'verified') result.verified++;
+        else if (check.status === 'mismatch') result.mismatch++;
+        else result.notVerifiable++;
+      }
+      return result;
+    });
+    deps.logger.info('known good values imported', counts);
+    return c.json(counts);
+  });
 
   // Import from an http, https or ftp URL, as a workflow. The URL is sealed here; the workflow
   // gets the import's id and the display URL (credentials as ***), never the credentials.
@@ -180,6 +299,7 @@ export function createApi(deps: ApiDeps): Hono<Env> {
       const request = { device, image: { ...image, version: image.version }, requestedBy: c.get('role') };
       workflowId = await startUpgrade(deps.db, deps.temporal, deps.taskQueue, reloadTimeoutSeconds ? { ...request, reloadTimeoutSeconds } : request);
     } catch (error) {
+      if (error instanceof ImageIntegrityError) return c.json({ error: error.message }, 409);
       if (error instanceof UpgradeAlreadyRunningError) return c.json({ error: error.message, workflowId: error.workflowId }, 409);
       throw error;
     }

@@ -1,8 +1,10 @@
 // What the API accepts. Everything from outside is parsed here; unknown fields are refused.
 import { z } from 'zod';
+import { DEVICE_ROLES as GOLDEN_ROLES } from '../domain/golden.ts';
 import { SAFE_FILE_NAME_RULE, isSafeFileName } from '../domain/image-name.ts';
 
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/;
+const FAMILY = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 export const DEVICE_ROLES = ['ACCESS', 'DISTRIBUTION', 'CORE', 'BORDER ROUTER', 'UNKNOWN'] as const;
@@ -80,8 +82,26 @@ export const ImageUploadQuery = z
     fileName: z.string().refine(isSafeFileName, `fileName: ${SAFE_FILE_NAME_RULE}`),
     version: z.string().regex(/^[0-9A-Za-z.()_-]{1,40}$/).optional(),
     platform: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/).optional(),
+    baseImageId: z.uuid().optional().describe('for a SMU / AP pack: the base image it patches'),
+    families: z
+      .string()
+      .transform((s) => s.split(',').map((f) => f.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(FAMILY, 'families: comma-separated family names')).max(20))
+      .optional()
+      .describe('comma-separated device families the image applies to'),
   })
   .strict();
+
+/** POST and DELETE /images/:id/golden: the scope of a golden tag. */
+export const GoldenTagBody = z
+  .object({
+    family: z.string().regex(FAMILY, 'family: letters, digits, _ and -, up to 64 characters'),
+    role: z.enum(GOLDEN_ROLES).optional(),
+    site: z.string().min(1).max(1000).optional(),
+  })
+  .strict();
+
+export const ImageIdParam = z.uuid('not an image id');
 
 /** POST /images/import: the URL is checked further (scheme, file name) by images/import-url.ts. */
 export const ImageUrlImportBody = z

@@ -20,6 +20,14 @@ export class UpgradeAlreadyRunningError extends Error {
   }
 }
 
+/** The image failed its check against Cisco's Known Good Values: it is never distributed. */
+export class ImageIntegrityError extends Error {
+  constructor(fileName: string, reason: string | null) {
+    super(`${fileName} failed its integrity check and can never be distributed: ${reason ?? 'mismatch with the Known Good Values'}`);
+    this.name = 'ImageIntegrityError';
+  }
+}
+
 export interface StartUpgradeRequest {
   device: DeviceRecord;
   image: ImageRecord & { version: string };
@@ -43,6 +51,7 @@ async function isRunning(temporal: Client, workflowId: string): Promise<boolean>
  */
 export async function startUpgrade(db: Database, temporal: Client, taskQueue: string, request: StartUpgradeRequest): Promise<string> {
   const { device, image } = request;
+  if (image.integrity === 'mismatch') throw new ImageIntegrityError(image.fileName, image.integrityReason);
   return db.transaction(async (tx) => {
     const lock = await lockDeviceForUpgrade(tx, device.id);
     if (!lock) throw new Error(`device ${device.hostname} vanished`);

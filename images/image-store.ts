@@ -55,6 +55,11 @@ export class ImageStore {
     return createReadStream(this.pathOf(sha256), range);
   }
 
+  /** Removes the bytes of `sha256` (no error when they are not there). */
+  async remove(sha256: string): Promise<void> {
+    await rm(this.pathOf(sha256), { force: true });
+  }
+
   /** Streams `source` into the store; returns its digests. Same bytes twice are stored once. */
   async ingest(source: Readable, maxBytes: number, onProgress?: (bytes: number) => void): Promise<ImageDigest> {
     const tmpDir = join(this.root, 'tmp');

@@ -1,7 +1,7 @@
 // Import of an image into the repository: bytes into the content-addressed store, metadata read
 // from the Cisco file name, one record per distinct content.
 import type { Readable } from 'node:stream';
-import { isSafeFileName, parseImageFileName, SAFE_FILE_NAME_RULE } from '../domain/image-name.ts';
+import { describeImageFileName, isSafeFileName, SAFE_FILE_NAME_RULE } from '../domain/image-name.ts';
 import type { Queryable } from '../store/database.ts';
 import { saveImage, type ImageRecord } from '../store/images.ts';
 import type { ImageStore } from './image-store.ts';
@@ -19,6 +19,10 @@ export interface ImportRequest {
   /** Overrides what the file name says. */
   version?: string;
   platform?: string;
+  /** For a SMU / AP pack: the base image it patches. */
+  baseImageId?: string;
+  /** Device families the image applies to. */
+  families?: string[];
 }
 
 export interface ImportResult {
@@ -36,12 +40,15 @@ export async function importImage(
 ): Promise<ImportResult> {
   if (!isSafeFileName(request.fileName)) throw new InvalidImageNameError(request.fileName);
   const digest = await store.ingest(bytes, maxBytes);
-  const fromName = parseImageFileName(request.fileName);
+  const fromName = describeImageFileName(request.fileName);
   return saveImage(db, {
     fileName: request.fileName,
     platform: request.platform ?? fromName?.platform ?? null,
     version: request.version ?? fromName?.version ?? null,
     source: request.source,
+    imageType: fromName?.imageType ?? 'base',
+    ...(request.baseImageId ? { baseImageId: request.baseImageId } : {}),
+    ...(request.families ? { families: request.families } : {}),
     ...digest,
   });
 }

@@ -1,6 +1,9 @@
 // Image records. The bytes live in the content-addressed store (images/image-store.ts).
 import { randomUUID } from 'node:crypto';
+import { describeImageFileName, type ImageType } from '../domain/image-name.ts';
+import { verifyImage, type IntegrityStatus } from '../domain/kgv.ts';
 import type { Queryable } from './database.ts';
+import { loadKgv } from './golden.ts';
 
 export interface ImageRecord {
   id: string;
@@ -13,6 +16,13 @@ export interface ImageRecord {
   sha512: string;
   source: string;
   importedAt: string;
+  imageType: ImageType;
+  /** For a SMU / AP pack: the base image it patches. */
+  baseImageId: string | null;
+  /** Device families the image applies to; empty means not assigned. */
+  families: string[];
+  integrity: IntegrityStatus;
+  integrityReason: string | null;
 }
 
 interface ImageRow {
@@ -26,6 +36,11 @@ interface ImageRow {
   sha512: string;
   source: string;
   imported_at: Date | string;
+  image_type: ImageType;
+  base_image_id: string | null;
+  families: string[] | null;
+  integrity: IntegrityStatus;
+  integrity_reason: string | null;
 }
 
 function toRecord(row: ImageRow): ImageRecord {
@@ -40,19 +55,32 @@ function toRecord(row: ImageRow): ImageRecord {
     sha512: row.sha512,
     source: row.source,
     importedAt: new Date(row.imported_at).toISOString(),
+    imageType: row.image_type,
+    baseImageId: row.base_image_id,
+    families: row.families ?? [],
+    integrity: row.integrity,
+    integrityReason: row.integrity_reason,
   };
 }
 
-export type NewImage = Omit<ImageRecord, 'id' | 'importedAt'>;
+type Derived = 'imageType' | 'baseImageId' | 'families' | 'integrity' | 'integrityReason';
+/** The new image; type defaults to what the file name says (else base), integrity is checked against the stored KGV. */
+export type NewImage = Omit<ImageRecord, 'id' | 'importedAt' | Derived> & Partial<Pick<ImageRecord, 'imageType' | 'baseImageId' | 'families'>>;
 
 /** Inserts the image, or returns the existing record when the same bytes were imported before. */
 export async function saveImage(db: Queryable, image: NewImage): Promise<{ image: ImageRecord; created: boolean }> {
+  const imageType = image.imageType ?? describeImageFileName(image.fileName)?.imageType ?? 'base';
+  const kgv = await loadKgv(db);
+  const check = kgv.entries.length > 0 ? verifyImage({ fileName: image.fileName, md5: image.md5, sha512: image.sha512, ...(image.platform ? { platform: image.platform } : {}) }, kgv) : undefined;
   const inserted = await db.query<ImageRow>(
-    `INSERT INTO images (id, file_name, platform, version, size_bytes, md5, sha256, sha512, source)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    `INSERT INTO images (id, file_name, platform, version, size_bytes, md5, sha256, sha512, source, image_type, base_image_id, families, integrity, integrity_reason)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
      ON CONFLICT (sha256) DO NOTHING
      RETURNING *`,
-    [randomUUID(), image.fileName, image.platform, image.version, image.sizeBytes, image.md5, image.sha256, image.sha512, image.source],
+    [
+      randomUUID(), image.fileName, image.platform, image.version, image.sizeBytes, image.md5, image.sha256, image.sha512, image.source,
+      imageType, image.baseImageId ?? null, image.families ?? [], check?.status ?? 'not-verifiable', check?.reason ?? 'no Known Good Values imported yet',
+    ],
   );
   if (inserted[0]) return { image: toRecord(inserted[0]), created: true };
   const existing = await findImageBySha256(db, image.sha256);
@@ -73,4 +101,23 @@ export async function getImage(db: Queryable, id: string): Promise<ImageRecord |
 export async function listImages(db: Queryable): Promise<ImageRecord[]> {
   const rows = await db.query<ImageRow>('SELECT * FROM images ORDER BY imported_at, file_name');
   return rows.map(toRecord);
+}
+
+export async function setImageIntegrity(db: Queryable, id: string, integrity: IntegrityStatus, reason: string): Promise<void> {
+  await db.query('UPDATE images SET integrity = $2, integrity_reason = $3 WHERE id = $1', [id, integrity, reason]);
+}
+
+/** Whether upgrades or add-ons still refer to the image (the record must stay). */
+export async function imageReferences(db: Queryable, id: string): Promise<{ upgrades: number; addOns: number }> {
+  const rows = await db.query<{ upgrades: string | number; add_ons: string | number }>(
+    `SELECT (SELECT count(*) FROM upgrades WHERE image_id = $1) AS upgrades,
+            (SELECT count(*) FROM images WHERE base_image_id = $1) AS add_ons`,
+    [id],
+  );
+  return { upgrades: Number(rows[0]?.upgrades ?? 0), addOns: Number(rows[0]?.add_ons ?? 0) };
+}
+
+export async function deleteImage(db: Queryable, id: string): Promise<ImageRecord | undefined> {
+  const rows = await db.query<ImageRow>('DELETE FROM images WHERE id = $1 RETURNING *', [id]);
+  return rows[0] && toRecord(rows[0]);
 }

@@ -1,0 +1,160 @@
+// Golden tags, image deletion and Known Good Values through the HTTP API (domain rules in domain/golden.ts, domain/kgv.ts).
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { DevServer } from '../scripts/temporal-dev-server.ts';
+import type { ImageRecord } from '../store/images.ts';
+import { startTestNetswim, type TestNetswim } from './support/netswim.ts';
+import { startTestTemporal } from './support/temporal.ts';
+
+let temporal: DevServer;
+let netswim: TestNetswim;
+
+before(async () => {
+  temporal = await startTestTemporal();
+  netswim = await startTestNetswim(temporal.address, { runWorker: false });
+});
+after(async () => {
+  await netswim?.stopAll();
+  await temporal?.stop();
+});
+
+const hex = (algo: string, bytes: Buffer) => createHash(algo).update(bytes).digest('hex');
+
+async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const init: RequestInit = { method };
+  if (body !== undefined) {
+    init.headers = { 'content-type': 'application/json' };
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+  }
+  const res = await netswim.api(path, init);
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+async function upload(fileName: string, bytes: Buffer, query = ''): Promise<ImageRecord> {
+  const res = await netswim.api(`/images?fileName=${fileName}${query}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+  assert.ok(res.status === 201 || res.status === 200, `upload ${fileName}: ${res.status}`);
+  return (await res.json()) as ImageRecord;
+}
+
+const BASE = 'cat9k_iosxe.17.09.04a.SPA.bin';
+const SMU = 'cat9k_iosxe.17.09.04a.CSCwh87343.SPA.smu.bin';
+const SUB = 'cat9k-rpbase.17.09.04a.SPA.pkg';
+const scope = { family: 'C9300', site: 'Global/Paris/B1' };
+
+describe('golden tags', () => {
+  let base: ImageRecord;
+  let smu: ImageRecord;
+  let sub: ImageRecord;
+  let loose: ImageRecord;
+
+  before(async () => {
+    base = await upload(BASE, randomBytes(4096), '&families=C9300,C9400');
+    smu = await upload(SMU, randomBytes(1024), `&baseImageId=${base.id}&families=C9300`);
+    sub = await upload(SUB, randomBytes(512));
+    loose = await upload('isr4300-universalk9.16.09.04.SPA.bin', randomBytes(512));
+  });
+
+  it('reads the image type from the file name at import', () => {
+    assert.equal(base.imageType, 'base');
+    assert.equal(smu.imageType, 'SMU');
+    assert.equal(smu.baseImageId, base.id);
+    assert.equal(sub.imageType, 'subpackage');
+    assert.deepEqual(base.families, ['C9300', 'C9400']);
+    assert.equal(base.integrity, 'not-verifiable');
+  });
+
+  it('never tags a subpackage', async () => {
+    const r = await call<{ error: string }>('POST', `/images/${sub.id}/golden`, { family: 'C9300' });
+    assert.equal(r.status, 422);
+    assert.match(r.body.error, /subpackage/);
+  });
+
+  it('tags a SMU only where its base is golden', async () => {
+    const early = await call<{ error: string }>('POST', `/images/${smu.id}/golden`, scope);
+    assert.equal(early.status, 409);
+    assert.match(early.body.error, /only where its base image is golden/);
+    assert.equal((await call('POST', `/images/${base.id}/golden`, scope)).status, 201);
+    assert.equal((await call('POST', `/images/${base.id}/golden`, scope)).status, 200, 're-tag is idempotent');
+    assert.equal((await call('POST', `/images/${smu.id}/golden`, scope)).status, 201);
+  });
+
+  it('refuses to untag a base while its SMU is golden, then untags in order', async () => {
+    const r = await call<{ error: string }>('DELETE', `/images/${base.id}/golden`, scope);
+    assert.equal(r.status, 409);
+    assert.match(r.body.error, /add-ons depend on it/);
+    assert.equal((await call('DELETE', `/images/${smu.id}/golden`, scope)).status, 200);
+  });
+
+  it('refuses to delete a golden image and deletes an untagged one', async () => {
+    const r = await call<{ error: string }>('DELETE', `/images/${base.id}`);
+    assert.equal(r.status, 409);
+    assert.match(r.body.error, /golden/);
+    assert.equal((await call('DELETE', `/images/${loose.id}`)).status, 200);
+    assert.equal((await call('DELETE', `/images/${loose.id}`)).status, 404);
+    assert.ok(!(await netswim.imageStore.has(loose.sha256)));
+    assert.ok(!(await call<ImageRecord[]>('GET', '/images')).body.some((i) => i.id === loose.id));
+  });
+
+  it('groups images by family with their golden scopes and add-ons', async () => {
+    const r = await call<Array<{ family: string; images: Array<ImageRecord & { golden: unknown[]; addOns: Array<{ id: string }> }> }>>('GET', '/images/by-family');
+    assert.equal(r.status, 200);
+    const c9300 = r.body.find((g) => g.family === 'C9300');
+    const b = c9300?.images.find((i) => i.id === base.id);
+    assert.deepEqual(b?.golden, [{ role: null, site: 'Global/Paris/B1' }]);
+    assert.deepEqual(b?.addOns.map((a) => a.id), [smu.id]);
+    assert.ok(r.body.find((g) => g.family === 'C9400')?.images.some((i) => i.id === base.id));
+    assert.ok(r.body.find((g) => g.family === 'unassigned')?.images.some((i) => i.id === sub.id));
+  });
+});
+
+describe('known good values', () => {
+  const genuine = randomBytes(2048);
+  const tampered = randomBytes(2048);
+  const NAME = 'c8000v-universalk9.17.09.04a.SPA.bin';
+  const kgv = {
+    header: { version: 'KGV_format_2.0' },
+    products: [
+      {
+        product: 'C8000V',
+        osImageVersions: [{ version: '17.09.04a', entries: [{ filename: NAME, sha512: hex('sha512', genuine), md5: hex('md5', genuine), sha256: hex('sha256', genuine) }] }],
+      },
+    ],
+  };
+
+  it('verifies, flags a mismatch and refuses its upgrade, leaves unlisted images not verifiable', async () => {
+    const good = await upload(NAME, genuine);
+    const r = await call<{ entries: number; verified: number; mismatch: number; notVerifiable: number }>('POST', '/kgv', kgv);
+    assert.equal(r.status, 200);
+    assert.equal(r.body.entries, 1);
+    assert.equal(r.body.verified, 1);
+    assert.equal(r.body.mismatch, 0);
+    const bad = await upload(NAME, tampered);
+    assert.equal(bad.integrity, 'mismatch', 'checked at import against the stored entries');
+    assert.match(bad.integrityReason ?? '', /differs/);
+    const images = (await call<ImageRecord[]>('GET', '/images')).body;
+    assert.equal(images.find((i) => i.id === good.id)?.integrity, 'verified');
+    assert.ok(images.filter((i) => i.fileName !== NAME).every((i) => i.integrity === 'not-verifiable'));
+
+    const again = await call<{ mismatch: number }>('POST', '/kgv', kgv);
+    assert.equal(again.body.mismatch, 1);
+
+    const golden = await call<{ error: string }>('POST', `/images/${bad.id}/golden`, { family: 'C8000V' });
+    assert.equal(golden.status, 409);
+    const device = await call('POST', '/devices', { hostname: 'kgv-edge', address: '127.0.0.1', port: 2222, platform: 'c8000v', username: 'netswim', password: 'secret-password' });
+    assert.equal(device.status, 201);
+    const upgrade = await call<{ error: string }>('POST', '/upgrades', { device: 'kgv-edge', imageId: bad.id });
+    assert.equal(upgrade.status, 409);
+    assert.match(upgrade.body.error, /integrity/);
+  });
+
+  it('refuses a malformed KGV file and changes nothing', async () => {
+    const before = (await call<ImageRecord[]>('GET', '/images')).body;
+    for (const body of ['{not json', { products: [] }, { products: [{ product: 'X', osImageVersions: [{ version: '1', entries: [{ filename: 'a.bin', sha512: 'zz' }] }] }] }]) {
+      const r = await call<{ error: string }>('POST', '/kgv', body);
+      assert.equal(r.status, 400);
+      assert.match(r.body.error, /not a Known Good Values file/);
+    }
+    assert.deepEqual((await call<ImageRecord[]>('GET', '/images')).body, before);
+  });
+});
