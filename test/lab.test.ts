@@ -107,6 +107,9 @@ void describe('lab: simulated Catalyst 9300 over SSH', () => {
         spec('sw-reload', 4, { reloadDurationMs: 1500 }),
         spec('sw-cli', 5),
         spec('sw-rommon', 6, { reloadDurationMs: 300 }),
+        spec('sw-share-1', 7),
+        spec('sw-share-2', 8),
+        spec('sw-share-3', 9),
       ],
     });
   });
@@ -218,6 +221,29 @@ void describe('lab: simulated Catalyst 9300 over SSH', () => {
     s.send('n\r');
     await s.expect(PROMPT);
     assert.equal(lab.device('sw-copy').state().flash.filter((f) => f.name === NEW_IMAGE).length, 1);
+  });
+
+  void it('stores an image that several devices copied once (virtual flash)', async () => {
+    const shared = randomBytes(700 * 1024);
+    const server = await startFileServer({ '/shared.bin': shared });
+    try {
+      const blobFiles = async () => (await readdir(join(stateDir, 'blobs'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile() && !e.parentPath.endsWith('tmp'));
+      const before = (await blobFiles()).length;
+      for (const hostname of ['sw-share-1', 'sw-share-2', 'sw-share-3']) {
+        const s = await privileged(hostname);
+        s.send(`copy ${server.url('/shared.bin')} flash:\r`);
+        await s.expect(/\]\? $/);
+        s.send('\r');
+        assert.match(await s.expect(PROMPT), new RegExp(`^${shared.length} bytes copied`, 'm'));
+        // Each device sees its own full-size file…
+        assert.deepEqual(lab.device(hostname).state().flash.find((f) => f.name === 'shared.bin'), { name: 'shared.bin', size: shared.length, md5: md5(shared) });
+      }
+      // …while the bytes are on disk once.
+      const added = (await blobFiles()).length - before;
+      assert.equal(added, 1, `one blob for three copies, found ${added}`);
+    } finally {
+      await server.close();
+    }
   });
 
   void it('reports a missing file and an unreachable server as IOS errors', async () => {
