@@ -1,9 +1,9 @@
 // What GET /images/import/:id answers: the execution status, the live download progress from the
 // activity's heartbeats, and the image or the reason it failed (display URLs only).
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import type { ImageImportResult, ImportProgress } from '../activities/image-import.ts';
 import type { ImageRecord } from '../store/images.ts';
+import { closedReason, findExecution, pendingHeartbeat, timesOf } from './workflow-view.ts';
 
 export interface ImportView {
   workflowId: string;
@@ -17,29 +17,13 @@ export interface ImportView {
   closedAt?: string;
 }
 
-function rootMessage(error: unknown): string {
-  let current = error;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(error);
-}
-
 export async function readImport(client: Client, workflowId: string): Promise<ImportView | undefined> {
-  const handle = client.workflow.getHandle(workflowId);
-  let description;
-  try {
-    description = await handle.describe();
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return undefined;
-    throw error;
-  }
-  if (description.type !== 'imageImport') return undefined;
-  const view: ImportView = { workflowId, execution: description.status.name, bytes: 0, startedAt: description.startTime.toISOString() };
-  if (description.closeTime) view.closedAt = description.closeTime.toISOString();
-  for (const activity of description.raw.pendingActivities ?? []) {
-    if (activity.activityType?.name !== 'downloadImage') continue;
-    const payload = activity.heartbeatDetails?.payloads?.[0];
-    if (!payload) continue;
-    const progress = defaultPayloadConverter.fromPayload<ImportProgress>(payload);
+  const execution = await findExecution(client, workflowId);
+  if (!execution || execution.description.type !== 'imageImport') return undefined;
+  const { handle, description } = execution;
+  const view: ImportView = { workflowId, execution: description.status.name, bytes: 0, ...timesOf(description) };
+  const progress = pendingHeartbeat<ImportProgress>(description, 'downloadImage');
+  if (progress) {
     view.bytes = progress.bytes;
     if (progress.totalBytes !== undefined) view.totalBytes = progress.totalBytes;
     if (progress.percent !== undefined) view.percent = progress.percent;
@@ -51,10 +35,7 @@ export async function readImport(client: Client, workflowId: string): Promise<Im
     view.totalBytes = result.image.sizeBytes;
     view.percent = 100;
   } else if (description.status.name !== 'RUNNING') {
-    view.error = await handle.result().then(
-      () => 'closed without a result',
-      (error: unknown) => rootMessage(error),
-    );
+    view.error = await closedReason(handle);
   }
   return view;
 }

@@ -1,6 +1,6 @@
 // Starting one device's upgrade: one at a time per device, recorded with who asked.
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { DEVICE, SITE, STAGE, TARGET_VERSION } from '../domain/search-attributes.ts';
 import type { UpgradeInput } from '../domain/upgrade.ts';
 import type { Database } from '../store/database.ts';
@@ -9,6 +9,7 @@ import type { ImageRecord } from '../store/images.ts';
 import { recordUpgrade } from '../store/upgrades.ts';
 import { upgradeWorkflowId } from '../workflows/definitions.ts';
 import type { deviceUpgrade } from '../workflows/device-upgrade.ts';
+import { findExecution } from './workflow-view.ts';
 
 export class UpgradeAlreadyRunningError extends Error {
   constructor(
@@ -36,12 +37,7 @@ export interface StartUpgradeRequest {
 }
 
 async function isRunning(temporal: Client, workflowId: string): Promise<boolean> {
-  try {
-    return (await temporal.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return false;
-    throw error;
-  }
+  return (await findExecution(temporal, workflowId))?.description.status.name === 'RUNNING';
 }
 
 /**
