@@ -11,7 +11,7 @@ import { importImage, InvalidImageNameError } from '../images/import-image.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Database } from '../store/database.ts';
 import { addDevice, DuplicateDeviceError, findDeviceByHostname, getDevice, importDevices, listDevices, updateDevice } from '../store/devices.ts';
-import { goldenTagRefusal, imageDeletionRefusal, untagRefusal, type GoldenImage, type GoldenTag } from '../domain/golden.ts';
+import { classifyGoldenTag, imageDeletionRefusal, untagRefusal, type GoldenContext, type GoldenImage, type GoldenTag } from '../domain/golden.ts';
 import { KgvFormatError, parseKgv, verifyImage } from '../domain/kgv.ts';
 import { addGoldenTag, listGoldenTags, removeGoldenTag, replaceKgv } from '../store/golden.ts';
 import { deleteImage, getImage, imageReferences, listImages, setImageIntegrity, type ImageRecord } from '../store/images.ts';
@@ -137,39 +137,39 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     return c.json(families.map((family) => ({ family, images: groups.get(family) })));
   });
 
+  /** The image and tag a golden-tag request names, with the current tags; or the error answer. */
+  async function goldenRequest(c: Context<Env>): Promise<{ ok: true; image: ImageRecord; tag: GoldenTag; ctx: GoldenContext } | { ok: false; response: Response }> {
+    const id = ImageIdParam.safeParse(c.req.param('id'));
+    if (!id.success) return { ok: false, response: c.json({ error: describeZodError(id.error) }, 400) };
+    const body = await parseJson(c, GoldenTagBody);
+    if (!body.ok) return body;
+    const image = await getImage(deps.db, id.data);
+    if (!image) return { ok: false, response: c.json({ error: `no image ${id.data}` }, 404) };
+    const tag: GoldenTag = { imageId: image.id, imageType: image.imageType, family: body.value.family, ...(body.value.role && { role: body.value.role }), ...(body.value.site && { site: body.value.site }) };
+    const [images, tags] = await Promise.all([listImages(deps.db), listGoldenTags(deps.db)]);
+    return { ok: true, image, tag, ctx: { images: images.map(asGoldenImage), tags } };
+  }
+
   // Golden tags: the domain rules decide (domain/golden.ts); refusals carry its reason.
   app.post('/images/:id/golden', operate, jsonLimit, async (c) => {
-    const id = ImageIdParam.safeParse(c.req.param('id'));
-    if (!id.success) return c.json({ error: describeZodError(id.error) }, 400);
-    const body = await parseJson(c, GoldenTagBody);
-    if (!body.ok) return body.response;
-    const image = await getImage(deps.db, id.data);
-    if (!image) return c.json({ error: `no image ${id.data}` }, 404);
+    const request = await goldenRequest(c);
+    if (!request.ok) return request.response;
+    const { image, tag, ctx } = request;
     if (image.integrity === 'mismatch') {
       return c.json({ error: `${image.fileName} failed its integrity check and can never be golden: ${image.integrityReason ?? 'mismatch'}` }, 409);
     }
-    const tag: GoldenTag = { imageId: image.id, imageType: image.imageType, family: body.value.family, ...(body.value.role && { role: body.value.role }), ...(body.value.site && { site: body.value.site }) };
-    const [images, tags] = await Promise.all([listImages(deps.db), listGoldenTags(deps.db)]);
-    const refusal = goldenTagRefusal(tag, { images: images.map(asGoldenImage), tags });
-    if (refusal) {
-      const invalid = image.imageType === 'subpackage' || /not valid|is not one of|does not apply|needs a device family|not attached/.test(refusal);
-      return c.json({ error: refusal }, invalid ? 422 : 409);
-    }
+    const refusal = classifyGoldenTag(tag, ctx);
+    if (refusal) return c.json({ error: refusal.reason }, refusal.kind === 'invalid' ? 422 : 409);
     const created = await addGoldenTag(deps.db, tag);
     deps.logger.info('golden tag', { image: image.fileName, family: tag.family, role: tag.role, site: tag.site, created });
     return c.json({ imageId: image.id, family: tag.family, role: tag.role ?? null, site: tag.site ?? null, created }, created ? 201 : 200);
   });
 
   app.delete('/images/:id/golden', operate, jsonLimit, async (c) => {
-    const id = ImageIdParam.safeParse(c.req.param('id'));
-    if (!id.success) return c.json({ error: describeZodError(id.error) }, 400);
-    const body = await parseJson(c, GoldenTagBody);
-    if (!body.ok) return body.response;
-    const image = await getImage(deps.db, id.data);
-    if (!image) return c.json({ error: `no image ${id.data}` }, 404);
-    const tag: GoldenTag = { imageId: image.id, imageType: image.imageType, family: body.value.family, ...(body.value.role && { role: body.value.role }), ...(body.value.site && { site: body.value.site }) };
-    const [images, tags] = await Promise.all([listImages(deps.db), listGoldenTags(deps.db)]);
-    const refusal = untagRefusal(tag, { images: images.map(asGoldenImage), tags });
+    const request = await goldenRequest(c);
+    if (!request.ok) return request.response;
+    const { image, tag, ctx } = request;
+    const refusal = untagRefusal(tag, ctx);
     if (refusal) return c.json({ error: refusal }, 409);
     if (!(await removeGoldenTag(deps.db, tag))) return c.json({ error: `${image.fileName} is not golden for that scope` }, 404);
     deps.logger.info('golden untag', { image: image.fileName, family: tag.family, role: tag.role, site: tag.site });

@@ -192,8 +192,27 @@ export interface GoldenContext {
   virtualFamilies?: readonly string[];
 }
 
+export interface GoldenTagRefusal {
+  /** `invalid`: the tag is wrong for this image on its own; `conflict`: it clashes with existing tags. */
+  kind: 'invalid' | 'conflict';
+  reason: string;
+}
+
+/** Why this tag may not be added, and of which kind; undefined when it may (an identical existing tag is a no-op). */
+export function classifyGoldenTag(tag: GoldenTag, ctx: GoldenContext): GoldenTagRefusal | undefined {
+  const invalid = invalidGoldenTag(tag, ctx);
+  if (invalid) return { kind: 'invalid', reason: invalid };
+  const conflict = conflictingGoldenTag(tag, ctx);
+  return conflict ? { kind: 'conflict', reason: conflict } : undefined;
+}
+
 /** Why this tag may not be added; undefined when it may (an identical existing tag is a no-op). */
 export function goldenTagRefusal(tag: GoldenTag, ctx: GoldenContext): string | undefined {
+  return classifyGoldenTag(tag, ctx)?.reason;
+}
+
+/** What is wrong with the tag whatever else is golden: image, type, family, role, site, base link. */
+function invalidGoldenTag(tag: GoldenTag, ctx: GoldenContext): string | undefined {
   const image = ctx.images.find((i) => i.imageId === tag.imageId);
   if (!image) return `image ${tag.imageId} is not in the repository`;
   if (image.imageType !== tag.imageType) {
@@ -219,9 +238,16 @@ export function goldenTagRefusal(tag: GoldenTag, ctx: GoldenContext): string | u
       return (e as Error).message;
     }
   }
+  if (isAddOn(image.imageType) && !image.baseImageId) return `${image.fileName} is a ${image.imageType} not attached to a base image`;
+  return undefined;
+}
+
+/** How a valid tag clashes with the golden tags already there: base not golden, another image in its place. */
+function conflictingGoldenTag(tag: GoldenTag, ctx: GoldenContext): string | undefined {
+  const image = ctx.images.find((i) => i.imageId === tag.imageId);
+  if (!image) return undefined;
   if (ctx.tags.some((t) => t.imageId === tag.imageId && sameScope(t, tag))) return undefined;
   if (isAddOn(image.imageType)) {
-    if (!image.baseImageId) return `${image.fileName} is a ${image.imageType} not attached to a base image`;
     const baseGolden = ctx.tags.some((t) => t.imageType === 'base' && t.imageId === image.baseImageId && sameScope(t, tag));
     if (!baseGolden) {
       const baseName = ctx.images.find((i) => i.imageId === image.baseImageId)?.fileName ?? image.baseImageId;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   GoldenConflictError,
+  classifyGoldenTag,
   goldenTagRefusal,
   imageDeletionRefusal,
   normalizeSitePath,
@@ -156,6 +157,14 @@ describe('golden tagging rules', () => {
   it('a base image may be golden for a family, role and site', () => {
     assert.equal(goldenTagRefusal(base, ctx()), undefined);
     assert.equal(goldenTagRefusal({ imageId: 'xe-1794a', imageType: 'base', family: FAMILY }, ctx()), undefined);
+  });
+
+  it('says whether a refusal is the tag itself (invalid) or a clash with existing tags (conflict)', () => {
+    const smu: GoldenTag = { ...base, imageId: 'smu-1794a', imageType: 'SMU' };
+    assert.equal(classifyGoldenTag(smu, ctx())?.kind, 'conflict', 'base not golden yet: tagging the base resolves it');
+    assert.equal(classifyGoldenTag({ ...base, imageId: 'rpbase', imageType: 'subpackage' }, ctx([base]))?.kind, 'invalid');
+    assert.equal(classifyGoldenTag({ ...base, family: '' }, ctx())?.kind, 'invalid');
+    assert.equal(classifyGoldenTag(base, ctx([base])), undefined, 'the same tag again is a no-op');
   });
 
   it('a SMU can be golden only where its base image is golden (same family, role and site)', () => {
