@@ -5,27 +5,33 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Client } from '@temporalio/client';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { z } from 'zod';
 import { EmptyImageError, ImageTooLargeError, type ImageStore } from '../images/image-store.ts';
 import { importImage, InvalidImageNameError } from '../images/import-image.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Database } from '../store/database.ts';
 import { addDevice, DuplicateDeviceError, findDeviceByHostname, getDevice, importDevices, listDevices, updateDevice } from '../store/devices.ts';
-import { classifyGoldenTag, imageDeletionRefusal, untagRefusal, type GoldenContext, type GoldenImage, type GoldenTag } from '../domain/golden.ts';
+import { ADD_ON_TYPES, classifyGoldenTag, imageDeletionRefusal, untagRefusal, type GoldenContext, type GoldenTag } from '../domain/golden.ts';
 import { KgvFormatError, parseKgv, verifyImage } from '../domain/kgv.ts';
 import { addGoldenTag, listGoldenTags, removeGoldenTag, replaceKgv } from '../store/golden.ts';
-import { deleteImage, getImage, imageReferences, listImages, setImageIntegrity, type ImageRecord } from '../store/images.ts';
+import { deleteImage, getImage, imageReferences, listImages, setImageIntegrity, updateImage, type ImageRecord } from '../store/images.ts';
+import { getSite } from '../store/sites.ts';
 import type { SecretBox } from '../store/secret-box.ts';
-import { requirePermission, type AuthVariables, type TokenTable } from './auth.ts';
+import { requirePermission, type TokenTable } from './auth.ts';
+import { asGoldenImage, complianceReport, usingCounts } from './compliance.ts';
+import { registerInventoryRoutes } from './inventory-routes.ts';
+import { parseJson, parseValue, type Env } from './request.ts';
+import { registerSiteRoutes } from './sites-routes.ts';
 import { createUrlImport } from '../store/url-imports.ts';
 import { imageImportWorkflowId } from '../workflows/definitions.ts';
 import type { imageImport } from '../workflows/image-import.ts';
 import { parseImportUrl } from '../images/import-url.ts';
 import { readImport } from './import-status.ts';
 import {
+  ComplianceQuery,
   DeviceChangesBody,
   describeZodError,
   GoldenTagBody,
+  ImageChangesBody,
   HostnameParam,
   ImageIdParam,
   ImageUploadQuery,
@@ -50,30 +56,7 @@ export interface ApiDeps {
   logger: Logger;
 }
 
-type Env = { Variables: AuthVariables };
-
-const asGoldenImage = (i: ImageRecord): GoldenImage => ({
-  imageId: i.id,
-  imageType: i.imageType,
-  fileName: i.fileName,
-  version: i.version ?? '',
-  families: i.families,
-  ...(i.baseImageId ? { baseImageId: i.baseImageId } : {}),
-});
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-async function parseJson<S extends z.ZodType>(c: Context<Env>, schema: S): Promise<{ ok: true; value: z.output<S> } | { ok: false; response: Response }> {
-  let body: unknown;
-  try {
-    body = await c.req.json();
-  } catch {
-    return { ok: false, response: c.json({ error: 'request body is not valid JSON' }, 400) };
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) return { ok: false, response: c.json({ error: describeZodError(parsed.error) }, 400) };
-  return { ok: true, value: parsed.data };
-}
 
 export function createApi(deps: ApiDeps): Hono<Env> {
   const app = new Hono<Env>();
@@ -118,11 +101,42 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     }
   });
 
-  app.get('/images', read, async (c) => c.json(await listImages(deps.db)));
+  /** Images with how many devices run each ("using image"). */
+  async function imagesWithUse(): Promise<(ImageRecord & { devicesUsing: number })[]> {
+    const [images, devices] = await Promise.all([listImages(deps.db), listDevices(deps.db)]);
+    const counts = usingCounts(images, devices);
+    return images.map((i) => ({ ...i, devicesUsing: counts.get(i.id) ?? 0 }));
+  }
+
+  app.get('/images', read, async (c) => c.json(await imagesWithUse()));
+
+  // Families, version and SMU / AP pack links after import (PnP: a family may have no device yet).
+  app.patch('/images/:id', operate, jsonLimit, async (c) => {
+    const id = parseValue(c, ImageIdParam, c.req.param('id'));
+    if (!id.ok) return id.response;
+    const body = await parseJson(c, ImageChangesBody);
+    if (!body.ok) return body.response;
+    const image = await getImage(deps.db, id.value);
+    if (!image) return c.json({ error: `no image ${id.value}` }, 404);
+    const { baseImageId } = body.value;
+    if (baseImageId) {
+      if (!ADD_ON_TYPES.includes(image.imageType)) return c.json({ error: `${image.fileName} is a ${image.imageType} image: only SMUs and AP packs have a base image` }, 422);
+      if (baseImageId === image.id) return c.json({ error: 'an image cannot be its own base image' }, 422);
+      const base = await getImage(deps.db, baseImageId);
+      if (!base) return c.json({ error: `no base image ${baseImageId}` }, 404);
+      if (base.imageType !== 'base') return c.json({ error: `${base.fileName} is a ${base.imageType} image, not a base image` }, 422);
+    }
+    if (baseImageId === null && (await listGoldenTags(deps.db)).some((t) => t.imageId === image.id)) {
+      return c.json({ error: `${image.fileName} is golden: untag it before unlinking it from its base image` }, 409);
+    }
+    const updated = await updateImage(deps.db, image.id, body.value);
+    deps.logger.info('image updated', { id: image.id, file: image.fileName, fields: Object.keys(body.value) });
+    return c.json(updated);
+  });
 
   // Images grouped by family, each with where it is golden and its add-ons (SMU / AP packs).
   app.get('/images/by-family', read, async (c) => {
-    const [images, tags] = await Promise.all([listImages(deps.db), listGoldenTags(deps.db)]);
+    const [images, tags] = await Promise.all([imagesWithUse(), listGoldenTags(deps.db)]);
     const groups = new Map<string, unknown[]>();
     for (const image of images) {
       const addOns = images.filter((i) => i.baseImageId === image.id).map((i) => ({ id: i.id, fileName: i.fileName, imageType: i.imageType }));
@@ -146,6 +160,9 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     const image = await getImage(deps.db, id.data);
     if (!image) return { ok: false, response: c.json({ error: `no image ${id.data}` }, 404) };
     const tag: GoldenTag = { imageId: image.id, imageType: image.imageType, family: body.value.family, ...(body.value.role && { role: body.value.role }), ...(body.value.site && { site: body.value.site }) };
+    if (tag.site && !(await getSite(deps.db, tag.site))) {
+      return { ok: false, response: c.json({ error: `no site ${tag.site}: create it with POST /sites (GET /sites lists them)` }, 422) };
+    }
     const [images, tags] = await Promise.all([listImages(deps.db), listGoldenTags(deps.db)]);
     return { ok: true, image, tag, ctx: { images: images.map(asGoldenImage), tags } };
   }
@@ -267,7 +284,7 @@ export function createApi(deps: ApiDeps): Hono<Env> {
   app.post('/devices/import', operate, bodyLimit({ maxSize: 16 * 1024 * 1024, onError: (c) => c.json({ error: 'inventory larger than 16 MiB' }, 413) }), async (c) => {
     const body = await parseJson(c, InventoryImportBody);
     if (!body.ok) return body.response;
-    const devices = body.value.map(({ family: _family, credentialsRef: _ref, ...device }) => device);
+    const devices = body.value.map(({ credentialsRef: _ref, os: _os, ...device }) => device);
     const counts = await importDevices(deps.db, deps.secretBox, devices);
     deps.logger.info('devices imported', counts);
     return c.json(counts, 200);
@@ -283,6 +300,16 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     deps.logger.info('device updated', { device: hostname.data, fields: Object.keys(body.value) });
     return c.json(device);
   });
+
+  // Compliance: each device against its golden image (filter by status, family, site subtree).
+  app.get('/compliance', read, async (c) => {
+    const query = parseValue(c, ComplianceQuery, c.req.query());
+    if (!query.ok) return query.response;
+    return c.json(await complianceReport(deps.db, query.value));
+  });
+
+  registerSiteRoutes(app, { db: deps.db, logger: deps.logger, read, operate, jsonLimit });
+  registerInventoryRoutes(app, { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger, read, operate, jsonLimit });
 
   app.post('/upgrades', operate, jsonLimit, async (c) => {
     const body = await parseJson(c, NewUpgradeBody);

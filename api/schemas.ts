@@ -1,6 +1,7 @@
 // What the API accepts. Everything from outside is parsed here; unknown fields are refused.
 import { z } from 'zod';
-import { DEVICE_ROLES as GOLDEN_ROLES } from '../domain/golden.ts';
+import { DEVICE_ROLES as GOLDEN_ROLES, normalizeSitePath } from '../domain/golden.ts';
+import { SITE_KINDS } from '../domain/sites.ts';
 import { SAFE_FILE_NAME_RULE, isSafeFileName } from '../domain/image-name.ts';
 
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/;
@@ -9,13 +10,26 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 export const DEVICE_ROLES = ['ACCESS', 'DISTRIBUTION', 'CORE', 'BORDER ROUTER', 'UNKNOWN'] as const;
 
+/** A site path `Global/<area>/…`, checked and written in its canonical spelling. */
+export const SitePath = z.string().max(1000).transform((path, ctx) => {
+  try {
+    return normalizeSitePath(path);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const Family = z.string().regex(FAMILY, 'family: letters, digits, _ and -, up to 64 characters (e.g. cat9300)');
+
 // Device fields without defaults: a change names only what it changes.
 const deviceFields = {
   address: z.string().refine((a) => IPV4.test(a) || HOSTNAME.test(a), 'address must be an IPv4 address or a DNS name'),
   port: z.number().int().min(1).max(65535),
   platform: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'platform: lower-case letters, digits, _ and -'),
-  site: z.string().min(1).max(200),
+  site: SitePath,
   role: z.enum(DEVICE_ROLES),
+  family: Family,
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(256),
   enableSecret: z.string().min(1).max(256),
@@ -28,6 +42,7 @@ export const NewDeviceBody = z
     port: deviceFields.port.default(22),
     site: deviceFields.site.default('Global'),
     role: deviceFields.role.optional(),
+    family: Family.optional(),
     enableSecret: deviceFields.enableSecret.optional(),
   })
   .strict();
@@ -39,8 +54,9 @@ export const DeviceChangesBody = z
   .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change');
 
 /**
- * One entry of a device inventory file, as `npm run lab` writes it (roles in any case; `family`
- * and `credentialsRef` are informational: the entry must carry the credentials themselves).
+ * One entry of a device inventory file, as `npm run lab` writes it (roles in any case;
+ * `credentialsRef` is informational: the entry must carry the credentials themselves; `family`
+ * holds until inventory reads the device's model).
  */
 const InventoryEntry = z
   .object({
@@ -50,7 +66,8 @@ const InventoryEntry = z
       .transform((role) => role.toUpperCase())
       .pipe(deviceFields.role)
       .optional(),
-    family: z.string().max(64).optional(),
+    family: Family.optional(),
+    os: z.enum(['ios-xe', 'ios', 'nx-os']).optional().describe('informational: inventory reads it from the device'),
     credentialsRef: z.object({ file: z.string().max(4096), key: z.string().max(128) }).strict().optional(),
   })
   .strict();
@@ -97,7 +114,34 @@ export const GoldenTagBody = z
   .object({
     family: z.string().regex(FAMILY, 'family: letters, digits, _ and -, up to 64 characters'),
     role: z.enum(GOLDEN_ROLES).optional(),
-    site: z.string().min(1).max(1000).optional(),
+    site: SitePath.optional(),
+  })
+  .strict();
+
+/** PATCH /images/:id: what an operator may correct or assign after import. */
+export const ImageChangesBody = z
+  .object({
+    families: z.array(Family).max(50).describe('device families the image applies to (replaces the list)'),
+    baseImageId: z.uuid().nullable().describe('for a SMU / AP pack: the base image it patches; null unlinks'),
+    version: z.string().regex(/^[0-9A-Za-z.()_-]{1,40}$/),
+  })
+  .partial()
+  .strict()
+  .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change');
+
+export const NewSiteBody = z.object({ path: SitePath, kind: z.enum(SITE_KINDS) }).strict();
+
+export const InventoryRunBody = z
+  .object({ devices: z.array(z.string().regex(HOSTNAME, 'devices: hostnames')).min(1).max(10_000).optional() })
+  .strict();
+
+export const InventoryWorkflowIdParam = z.string().regex(/^inventory\/[A-Za-z0-9:._-]+$/, 'not an inventory run id');
+
+export const ComplianceQuery = z
+  .object({
+    status: z.enum(['compliant', 'outdated', 'no-golden', 'unknown']).optional(),
+    family: Family.optional(),
+    site: SitePath.optional().describe('this site and every site below it'),
   })
   .strict();
 

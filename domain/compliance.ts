@@ -93,3 +93,18 @@ export function classifyDevices<D extends ComplianceDevice>(
     return { device, compliance: classifyDevice(device, golden) };
   });
 }
+
+/**
+ * Whether a device runs `image`: a bundle boot file is that very file; an install-mode device
+ * (`packages.conf`) runs it when the versions match and the image applies to the device's family.
+ */
+export function runsImage(
+  device: { runningVersion?: string; runningImage?: string; family?: string },
+  image: Pick<GoldenImage, 'fileName' | 'version' | 'families'>,
+): boolean {
+  const file = device.runningImage?.trim();
+  if (!file || !device.runningVersion) return false;
+  if (isBundleFile(file)) return file === image.fileName;
+  const familyFits = !image.families?.length || (device.family !== undefined && image.families.includes(device.family));
+  return familyFits && image.version !== '' && sameRelease(device.runningVersion, image.version) === true;
+}

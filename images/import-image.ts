@@ -3,7 +3,7 @@
 import type { Readable } from 'node:stream';
 import { describeImageFileName, isSafeFileName, SAFE_FILE_NAME_RULE } from '../domain/image-name.ts';
 import type { Queryable } from '../store/database.ts';
-import { saveImage, type ImageRecord } from '../store/images.ts';
+import { getImage, linkAddOnsToBases, saveImage, type ImageRecord } from '../store/images.ts';
 import type { ImageStore } from './image-store.ts';
 
 export class InvalidImageNameError extends Error {
@@ -41,7 +41,7 @@ export async function importImage(
   if (!isSafeFileName(request.fileName)) throw new InvalidImageNameError(request.fileName);
   const digest = await store.ingest(bytes, maxBytes);
   const fromName = describeImageFileName(request.fileName);
-  return saveImage(db, {
+  const saved = await saveImage(db, {
     fileName: request.fileName,
     platform: request.platform ?? fromName?.platform ?? null,
     version: request.version ?? fromName?.version ?? null,
@@ -51,4 +51,6 @@ export async function importImage(
     ...(request.families ? { families: request.families } : {}),
     ...digest,
   });
+  if (!saved.created || (await linkAddOnsToBases(db)) === 0) return saved;
+  return { ...saved, image: (await getImage(db, saved.image.id)) ?? saved.image };
 }

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { profileOf } from './platforms.ts';
+import { familyOfModel } from '../domain/device-family.ts';
 import { LAB_PLATFORMS, type DeviceSpec, type Lab, type LabPlatform } from './types.ts';
 
 export interface Credentials {
@@ -114,7 +115,8 @@ export function fleetSpecs(options: FleetOptions): DeviceSpec[] {
       username: options.credentials.username,
       password: options.credentials.password,
       enableSecret: options.credentials.enableSecret,
-      site: `lab-site-${String(Math.floor(i / DEVICES_PER_SITE) + 1).padStart(2, '0')}`,
+      // Catalyst Center style site paths: Global/<area>/<building>.
+      site: `Global/Lab/Site-${String(Math.floor(i / DEVICES_PER_SITE) + 1).padStart(2, '0')}`,
       // The first switch of each site is its distribution switch; the rest are access.
       role: i % DEVICES_PER_SITE === 0 ? 'distribution' : 'access',
     };
@@ -135,8 +137,10 @@ export interface InventoryEntry {
   address: string;
   port: number;
   platform: string;
-  /** Software family: `ios-xe`, `ios` or `nx-os`. */
+  /** Device family golden tags use (e.g. cat9300), from the platform's chassis model. */
   family: string;
+  /** Software: `ios-xe`, `ios` or `nx-os`. */
+  os: string;
   site?: string;
   role?: string;
   /** The same credentials as the fields below, by reference, for consumers that resolve secrets themselves. */
@@ -155,7 +159,8 @@ export async function writeInventory(lab: Lab, stateDir: string): Promise<{ path
       address: d.address,
       port: d.port,
       platform: d.spec.platform,
-      family: profileOf(d.spec.platform).family,
+      family: familyOfModel(profileOf(d.spec.platform).model)?.family ?? d.spec.platform,
+      os: profileOf(d.spec.platform).family,
       credentialsRef,
       username: d.spec.username,
       password: d.spec.password,

@@ -20,6 +20,11 @@ const Env = z.object({
   /** Lab only: accept self-signed certificates when importing images from https URLs. */
   NETSWIM_IMPORT_INSECURE_TLS: z.enum(['0', '1', 'true', 'false']).default('0'),
   NETSWIM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** How often the inventory schedule reads every device: 30m, 6h, 1d… or off. */
+  NETSWIM_INVENTORY_EVERY: z
+    .string()
+    .regex(/^(off|\d+(s|m|h|d))$/, 'NETSWIM_INVENTORY_EVERY: a duration such as 30m, 6h or 1d, or off')
+    .default('6h'),
 });
 
 export type NetswimConfig = ReturnType<typeof loadConfig>;
@@ -44,5 +49,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     maxImageBytes: e.NETSWIM_MAX_IMAGE_BYTES,
     importInsecureTls: e.NETSWIM_IMPORT_INSECURE_TLS === '1' || e.NETSWIM_IMPORT_INSECURE_TLS === 'true',
     logLevel: e.NETSWIM_LOG_LEVEL,
+    inventoryEvery: e.NETSWIM_INVENTORY_EVERY === 'off' ? undefined : e.NETSWIM_INVENTORY_EVERY,
   };
 }

@@ -13,6 +13,7 @@ import { parseApiTokens, type TokenTable } from '../api/auth.ts';
 import { startImageService, type ImageService } from '../distribution/image-service.ts';
 import { ImageStore } from '../images/image-store.ts';
 import { createNetswimWorker } from '../workers/worker.ts';
+import { ensureInventorySchedule } from '../workers/inventory-schedule.ts';
 import { openDatabase, type Database } from '../store/database.ts';
 import { createSecretBox, loadSecretKey, type SecretBox } from '../store/secret-box.ts';
 import type { NetswimConfig } from './config.ts';
@@ -107,6 +108,7 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
         await workerConnection.close();
       });
       netswim.worker = worker;
+      await ensureInventorySchedule(temporal, { taskQueue: config.taskQueue, every: config.inventoryEvery, logger: logger.child({ component: 'inventory-schedule' }) });
     }
 
     if (runApi) {

@@ -121,3 +121,41 @@ export async function deleteImage(db: Queryable, id: string): Promise<ImageRecor
   const rows = await db.query<ImageRow>('DELETE FROM images WHERE id = $1 RETURNING *', [id]);
   return rows[0] && toRecord(rows[0]);
 }
+
+export interface ImageChanges {
+  families?: string[];
+  /** null unlinks the add-on from its base image. */
+  baseImageId?: string | null;
+  version?: string;
+}
+
+export async function updateImage(db: Queryable, id: string, changes: ImageChanges): Promise<ImageRecord | undefined> {
+  const rows = await db.query<ImageRow>(
+    `UPDATE images SET families = coalesce($2, families),
+       base_image_id = CASE WHEN $3 THEN $4::uuid ELSE base_image_id END,
+       version = coalesce($5, version)
+     WHERE id = $1 RETURNING *`,
+    [id, changes.families ?? null, changes.baseImageId !== undefined, changes.baseImageId ?? null, changes.version ?? null],
+  );
+  return rows[0] && toRecord(rows[0]);
+}
+
+/**
+ * SMUs and AP packs name the release they patch (cat9k_iosxe.17.09.04a.CSCwh87343.SPA.smu.bin):
+ * links unlinked add-ons to the one base image of the same platform and version, in both
+ * directions (an add-on imported after its base, or a base imported after its add-ons). When two
+ * base images would fit, nothing is linked and the operator chooses (PATCH /images/:id).
+ */
+export async function linkAddOnsToBases(db: Queryable): Promise<number> {
+  const rows = await db.query<{ id: string }>(
+    `UPDATE images a SET base_image_id = (
+        SELECT b.id FROM images b
+         WHERE b.image_type = 'base' AND b.platform = a.platform AND b.version = a.version)
+      WHERE a.image_type IN ('SMU', 'APSP', 'APDP') AND a.base_image_id IS NULL
+        AND a.platform IS NOT NULL AND a.version IS NOT NULL
+        AND (SELECT count(*) FROM images b
+              WHERE b.image_type = 'base' AND b.platform = a.platform AND b.version = a.version) = 1
+      RETURNING a.id`,
+  );
+  return rows.length;
+}

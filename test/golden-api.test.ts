@@ -49,6 +49,8 @@ describe('golden tags', () => {
   let loose: ImageRecord;
 
   before(async () => {
+    assert.equal((await call('POST', '/sites', { path: 'Global/Paris', kind: 'area' })).status, 201);
+    assert.equal((await call('POST', '/sites', { path: 'Global/Paris/B1', kind: 'building' })).status, 201);
     base = await upload(BASE, randomBytes(4096), '&families=C9300,C9400');
     smu = await upload(SMU, randomBytes(1024), `&baseImageId=${base.id}&families=C9300`);
     sub = await upload(SUB, randomBytes(512));
@@ -62,6 +64,17 @@ describe('golden tags', () => {
     assert.equal(sub.imageType, 'subpackage');
     assert.deepEqual(base.families, ['C9300', 'C9400']);
     assert.equal(base.integrity, 'not-verifiable');
+  });
+
+  it('refuses a site-scoped tag for a site that does not exist, and changes nothing', async () => {
+    const r = await call<{ error: string }>('POST', `/images/${base.id}/golden`, { family: 'C9300', site: 'Global/Paris/B9' });
+    assert.equal(r.status, 422);
+    assert.match(r.body.error, /no site Global\/Paris\/B9/);
+    const bad = await call<{ error: string }>('POST', `/images/${base.id}/golden`, { family: 'C9300', site: 'Paris/B1' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error, /must start with Global/);
+    const groups = await call<Array<{ family: string; images: Array<{ id: string; golden: unknown[] }> }>>('GET', '/images/by-family');
+    assert.deepEqual(groups.body.find((g) => g.family === 'C9300')?.images.find((i) => i.id === base.id)?.golden, []);
   });
 
   it('never tags a subpackage', async () => {
@@ -105,6 +118,75 @@ describe('golden tags', () => {
     assert.deepEqual(b?.addOns.map((a) => a.id), [smu.id]);
     assert.ok(r.body.find((g) => g.family === 'C9400')?.images.some((i) => i.id === base.id));
     assert.ok(r.body.find((g) => g.family === 'unassigned')?.images.some((i) => i.id === sub.id));
+  });
+});
+
+describe('sites', () => {
+  it('builds the tree parent first: a floor only in a building, no orphans, no deletion while in use', async () => {
+    assert.equal((await call('POST', '/sites', { path: 'Global/EMEA', kind: 'area' })).status, 201);
+    assert.equal((await call('POST', '/sites', { path: 'Global/EMEA', kind: 'area' })).status, 200, 'creating again is idempotent');
+    const clash = await call<{ error: string }>('POST', '/sites', { path: 'Global/EMEA', kind: 'building' });
+    assert.equal(clash.status, 409);
+    const orphan = await call<{ error: string }>('POST', '/sites', { path: 'Global/APAC/Tokyo', kind: 'building' });
+    assert.equal(orphan.status, 422);
+    assert.match(orphan.body.error, /no site Global\/APAC: create the parent first/);
+    const floorInArea = await call<{ error: string }>('POST', '/sites', { path: 'Global/EMEA/Floor-1', kind: 'floor' });
+    assert.equal(floorInArea.status, 422);
+    assert.match(floorInArea.body.error, /a floor goes under building/);
+    assert.equal((await call('POST', '/sites', { path: 'Global/EMEA/London', kind: 'building' })).status, 201);
+    assert.equal((await call('POST', '/sites', { path: ' Global / EMEA / London / Floor-1 ', kind: 'floor' })).status, 201, 'spacing is normalised');
+    const sites = await call<Array<{ path: string; parent: string | null; kind: string }>>('GET', '/sites');
+    assert.deepEqual(
+      sites.body.filter((s) => s.path.startsWith('Global/EMEA')).map((s) => [s.path, s.parent, s.kind]),
+      [['Global/EMEA', 'Global', 'area'], ['Global/EMEA/London', 'Global/EMEA', 'building'], ['Global/EMEA/London/Floor-1', 'Global/EMEA/London', 'floor']],
+    );
+    const inUse = await call<{ error: string }>('DELETE', `/sites/${encodeURIComponent('Global/EMEA/London')}`);
+    assert.equal(inUse.status, 409);
+    assert.match(inUse.body.error, /1 site\(s\) below it/);
+    assert.equal((await call('DELETE', `/sites/${encodeURIComponent('Global/EMEA/London/Floor-1')}`)).status, 200);
+    assert.equal((await call('DELETE', `/sites/${encodeURIComponent('Global/EMEA/London/Floor-1')}`)).status, 404);
+    assert.equal((await call('DELETE', '/sites/Global')).status, 409);
+  });
+
+  it('places an imported device in its site, creating the missing levels', async () => {
+    const device = { hostname: 'placed-1', address: '127.0.0.9', port: 22, platform: 'cat9300', site: 'Global/Americas/NYC', username: 'u', password: 'p' };
+    assert.equal((await call('POST', '/devices/import', [device])).status, 200);
+    const sites = await call<Array<{ path: string; kind: string; devices: number }>>('GET', '/sites');
+    assert.deepEqual(sites.body.filter((s) => s.path.startsWith('Global/Americas')).map((s) => [s.path, s.kind, s.devices]), [['Global/Americas', 'area', 0], ['Global/Americas/NYC', 'area', 1]]);
+    const held = await call<{ error: string }>('DELETE', `/sites/${encodeURIComponent('Global/Americas/NYC')}`);
+    assert.equal(held.status, 409);
+    assert.match(held.body.error, /1 device\(s\)/);
+    const bad = await call<{ error: string }>('POST', '/devices', { ...device, hostname: 'placed-2', site: 'lab-site-01' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error, /must start with Global/);
+  });
+});
+
+describe('image assignments', () => {
+  it('links a SMU to its base image by platform and version, whichever is imported first', async () => {
+    const smu = await upload('cat9k_iosxe.17.12.01.CSCwa11111.SPA.smu.bin', randomBytes(700));
+    assert.equal(smu.baseImageId, null, 'no base image yet');
+    const base = await upload('cat9k_iosxe.17.12.01.SPA.bin', randomBytes(900));
+    const images = await call<ImageRecord[]>('GET', '/images');
+    assert.equal(images.body.find((i) => i.id === smu.id)?.baseImageId, base.id);
+    const laterSmu = await upload('cat9k_iosxe.17.12.01.CSCwa22222.SPA.smu.bin', randomBytes(701));
+    assert.equal(laterSmu.baseImageId, base.id);
+  });
+
+  it('assigns families after import (before any device of the family exists) and refuses bad links', async () => {
+    const base = await upload('isr4300-universalk9.17.06.05.SPA.bin', randomBytes(800));
+    const r = await call<ImageRecord>('PATCH', `/images/${base.id}`, { families: ['isr4300', 'isr4400'] });
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body.families, ['isr4300', 'isr4400']);
+    assert.equal((await call('POST', `/images/${base.id}/golden`, { family: 'isr4400' })).status, 201, 'golden for a family with no device yet');
+    const notAddOn = await call<{ error: string }>('PATCH', `/images/${base.id}`, { baseImageId: base.id });
+    assert.equal(notAddOn.status, 422);
+    assert.match(notAddOn.body.error, /only SMUs and AP packs have a base image/);
+    const empty = await call<{ error: string }>('PATCH', `/images/${base.id}`, {});
+    assert.equal(empty.status, 400);
+    const unknownField = await call<{ error: string }>('PATCH', `/images/${base.id}`, { sha256: 'x' });
+    assert.equal(unknownField.status, 400);
+    assert.deepEqual((await call<ImageRecord[]>('GET', '/images')).body.find((i) => i.id === base.id)?.families, ['isr4300', 'isr4400']);
   });
 });
 

@@ -9,26 +9,172 @@ import { parseShowBoot } from '../domain/parsers/show-boot.ts';
 import { fileNameOfImage, parseShowVersion, parseUptime } from '../domain/parsers/show-version.ts';
 import { parseVerifyMd5 } from '../domain/parsers/verify-md5.ts';
 import { checkFlashSpace, plannedBootVariables, rebootedSince, type DeviceInventory, type ImageRef } from '../domain/upgrade.ts';
-import { sameVersion } from '../domain/version.ts';
+import { compareVersions, sameVersion } from '../domain/version.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
-describe('show version', () => {
-  it('reads a real Catalyst 4948E (IOS 12.2) capture', () => {
-    const v = parseShowVersion(fixture('show-version/ios-cat4948e-12.2-54-SG1.txt'));
-    assert.equal(v.hostname, 'router1');
-    assert.equal(v.version, '12.2(54)SG1');
-    assert.equal(v.systemImage, 'bootflash:cat4500e-entservicesk9-mz.122-54.SG1.bin');
-    assert.equal(fileNameOfImage(v.systemImage), 'cat4500e-entservicesk9-mz.122-54.SG1.bin');
-    assert.equal(v.configRegister, '0x2102');
-    assert.equal(v.uptimeSeconds, 2 * 365 * 86400 + 31 * 7 * 86400 + 6 * 86400 + 9 * 3600 + 55 * 60);
-  });
+const DAY = 86400;
+const WEEK = 7 * DAY;
+const YEAR = 365 * DAY;
 
-  it('reads a real Cisco 1801 (IOS 12.4) capture with a flash:/ path', () => {
-    const v = parseShowVersion(fixture('show-version/ios-c1801-12.4-6-T2.txt'));
-    assert.equal(v.hostname, 'stud-adsl');
-    assert.equal(v.version, '12.4(6)T2');
-    assert.equal(fileNameOfImage(v.systemImage), 'c180x-advipservicesk9-mz.124-6.T2.bin');
+/**
+ * Real `show version` captures (sources in test/fixtures/README.md) and what they say, read off
+ * the text by eye: the hostname, version, boot image, register and uptime lines of each capture.
+ */
+const REAL_SHOW_VERSIONS: {
+  file: string;
+  device: string;
+  hostname: string;
+  version: string;
+  systemImage: string;
+  fileName: string;
+  configRegister?: string;
+  installMode?: 'INSTALL' | 'BUNDLE';
+  uptimeSeconds: number;
+}[] = [
+  {
+    file: 'show-version/ios-cat4948e-12.2-54-SG1.txt',
+    device: 'Catalyst 4948E, IOS 12.2(54)SG1',
+    hostname: 'router1',
+    version: '12.2(54)SG1',
+    systemImage: 'bootflash:cat4500e-entservicesk9-mz.122-54.SG1.bin',
+    fileName: 'cat4500e-entservicesk9-mz.122-54.SG1.bin',
+    configRegister: '0x2102',
+    uptimeSeconds: 2 * YEAR + 31 * WEEK + 6 * DAY + 9 * 3600 + 55 * 60,
+  },
+  {
+    file: 'show-version/ios-c1801-12.4-6-T2.txt',
+    device: 'Cisco 1801, IOS 12.4(6)T2, flash:/ path',
+    hostname: 'stud-adsl',
+    version: '12.4(6)T2',
+    systemImage: 'flash:/c180x-advipservicesk9-mz.124-6.T2.bin',
+    fileName: 'c180x-advipservicesk9-mz.124-6.T2.bin',
+    configRegister: '0x2102',
+    uptimeSeconds: 20 * WEEK + 5 * DAY + 12 * 3600 + 15 * 60,
+  },
+  {
+    file: 'show-version/ios-c921-15.8-3-M3b.txt',
+    device: 'ISR C921-4P, IOS 15.8(3)M3b',
+    hostname: 'Device-Hostname',
+    version: '15.8(3)M3b',
+    systemImage: 'flash:c900-universalk9-mz.SPA.158-3.M3b.bin',
+    fileName: 'c900-universalk9-mz.SPA.158-3.M3b.bin',
+    configRegister: '0x2102',
+    uptimeSeconds: 44 * WEEK + 3 * DAY + 20 * 3600 + 52 * 60,
+  },
+  {
+    file: 'show-version/ios-c2960x-15.2-2-E7.txt',
+    device: 'Catalyst 2960-X stack, IOS 15.2(2)E7, image in a directory',
+    hostname: 'testname',
+    version: '15.2(2)E7',
+    systemImage: 'flash:c2960x-universalk9-mz.152-2.E7/c2960x-universalk9-mz.152-2.E7.bin',
+    fileName: 'c2960x-universalk9-mz.152-2.E7.bin',
+    configRegister: '0xF',
+    uptimeSeconds: 25 * WEEK + 5 * DAY + 15 * 3600 + 45 * 60,
+  },
+  {
+    file: 'show-version/iosxe-c9500-16.09.03-install.txt',
+    device: 'Catalyst 9500-40X stack, IOS-XE 16.9.3, INSTALL mode',
+    hostname: 'AKBTESTW01',
+    version: '16.09.03',
+    systemImage: 'flash:packages.conf',
+    fileName: 'packages.conf',
+    configRegister: '0x102',
+    installMode: 'INSTALL',
+    uptimeSeconds: YEAR + 22 * WEEK + 6 * DAY + 9 * 3600 + 38 * 60,
+  },
+  {
+    file: 'show-version/iosxe-asr1001x-17.05.01a-install.txt',
+    device: 'ASR1001-X, IOS-XE 17.5.1a, packages.conf, prompt echoed',
+    hostname: 'COL-B-ASR1001-X-1',
+    version: '17.05.01a',
+    systemImage: 'bootflash:packages.conf',
+    fileName: 'packages.conf',
+    configRegister: '0x2102',
+    // no switch table and no "Installation mode" line: the mode is not shown
+    uptimeSeconds: 4 * WEEK + 14 * 3600 + 49 * 60,
+  },
+  {
+    file: 'show-version/iosxe-c9800cl-17.07.01prd16-bundle.txt',
+    device: 'Catalyst 9800-CL, IOS-XE 17.7.1prd16, BUNDLE mode',
+    hostname: 'vidya-ewlc-5',
+    version: '17.07.01prd16',
+    systemImage: 'bootflash:C9800-CL-universalk9.17.07.01prd16.SPA.bin',
+    fileName: 'C9800-CL-universalk9.17.07.01prd16.SPA.bin',
+    configRegister: '0x102',
+    installMode: 'BUNDLE',
+    uptimeSeconds: 4 * WEEK + 6 * DAY + 21 * 3600 + 48 * 60,
+  },
+  {
+    file: 'show-version/iosxe-asr1001-03.09.01.S-bundle.txt',
+    device: 'ASR1001, IOS-XE 3.9.1S bundle (IOSd 15.3(2)S1)',
+    hostname: 'my_device',
+    version: '03.09.01.S',
+    systemImage: 'bootflash:asr1001-universalk9.03.09.01.S.153-2.S1.bin',
+    fileName: 'asr1001-universalk9.03.09.01.S.153-2.S1.bin',
+    configRegister: '0x2102',
+    uptimeSeconds: DAY + 15 * 3600 + 32 * 60,
+  },
+  {
+    file: 'show-version/nxos-n9k-c9372px-7.0.3.I4.3.txt',
+    device: 'Nexus 9372PX, NX-OS 7.0(3)I4(3)',
+    hostname: 'obttestw02',
+    version: '7.0(3)I4(3)',
+    systemImage: 'bootflash:///nxos.7.0.3.I4.3.bin',
+    fileName: 'nxos.7.0.3.I4.3.bin',
+    uptimeSeconds: 670 * DAY + 6 * 3600 + 34 * 60 + 1,
+  },
+  {
+    file: 'show-version/nxos-n3k-c3232c-9.3.15.txt',
+    device: 'Nexus 3232C, NX-OS 9.3(15), CRLF, reset while on 9.3(7a)',
+    hostname: 'N3K-LAB-19',
+    version: '9.3(15)',
+    systemImage: 'bootflash:///nxos.9.3.15.bin',
+    fileName: 'nxos.9.3.15.bin',
+    uptimeSeconds: 60 * DAY + 17 * 3600 + 8 * 60 + 18,
+  },
+  {
+    file: 'show-version/nxos-n9k-c93108tc-ex-10.3.6.txt',
+    device: 'Nexus 93108TC-EX, NX-OS 10.3(6), CRLF',
+    hostname: 'N9K-LAB-07',
+    version: '10.3(6)',
+    systemImage: 'bootflash:///nxos64-cs.10.3.6.M.bin',
+    fileName: 'nxos64-cs.10.3.6.M.bin',
+    uptimeSeconds: 60 * DAY + 17 * 3600 + 29 * 60 + 10,
+  },
+  {
+    file: 'lab-real/nxos-show-version-10.4.5.txt',
+    device: 'Nexus 93180YC-FX3, NX-OS 10.4(5)',
+    hostname: 'N9K-LAB-15',
+    version: '10.4(5)',
+    systemImage: 'bootflash:///nxos64-cs.10.4.5.M.bin',
+    fileName: 'nxos64-cs.10.4.5.M.bin',
+    uptimeSeconds: 60 * DAY + 17 * 3600 + 26 * 60 + 51,
+  },
+];
+
+describe('show version', () => {
+  for (const real of REAL_SHOW_VERSIONS) {
+    it(`reads a real ${real.device} capture`, () => {
+      const v = parseShowVersion(fixture(real.file));
+      assert.equal(v.hostname, real.hostname);
+      assert.equal(v.version, real.version);
+      assert.equal(v.systemImage, real.systemImage);
+      assert.equal(fileNameOfImage(v.systemImage), real.fileName);
+      assert.equal(v.configRegister, real.configRegister);
+      assert.equal(v.installMode, real.installMode);
+      assert.equal(v.uptimeSeconds, real.uptimeSeconds);
+      // A bundle's file name carries its release: it must be the one the device reports.
+      const named = parseImageFileName(real.fileName);
+      if (named) assert.equal(compareVersions(named.version, v.version), 0, `${real.fileName} vs ${v.version}`);
+    });
+  }
+
+  it('reads the IOS XE release of a 3.x router, not its IOSd version', () => {
+    const v = parseShowVersion(fixture('show-version/iosxe-asr1001-03.09.01.S-bundle.txt'));
+    assert.notEqual(v.version, '15.3(2)S1');
+    assert.equal(parseImageFileName(fileNameOfImage(v.systemImage))?.version, '03.09.01S');
+    assert.equal(compareVersions(v.version, '3.9.1S'), 0);
   });
 
   it('prefers the IOS XE version line and reads the install mode', () => {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createUpgradeActivities, type UpgradeActivityDeps } from '../activities/device-upgrade.ts';
 import { createImageImportActivities, type ImageImportActivityDeps } from '../activities/image-import.ts';
+import { createInventoryActivities } from '../activities/inventory.ts';
 
 export const DEFAULT_TASK_QUEUE = 'netswim';
 
@@ -37,7 +38,11 @@ export async function createNetswimWorker(options: WorkerOptions): Promise<{ wor
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: { ...createUpgradeActivities(options.activities), ...createImageImportActivities(options.imageImport) },
+    activities: {
+      ...createUpgradeActivities(options.activities),
+      ...createImageImportActivities(options.imageImport),
+      ...createInventoryActivities(options.activities),
+    },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 100,
     // Heartbeats carry transfer progress that the API shows; the default throttle (most of the
     // heartbeat timeout) would leave it a minute stale.

@@ -9,6 +9,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { ReloadOutcome, UpgradeActivities } from '../activities/device-upgrade.ts';
+import type { InventoryActivities } from '../activities/inventory.ts';
 import { STAGE } from '../domain/search-attributes.ts';
 import {
   checkFlashSpace,
@@ -41,6 +42,21 @@ const reload = proxyActivities<UpgradeActivities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '5 seconds', maximumAttempts: 3 },
 });
+
+// The device record (running version, compliance) follows what the upgrade left on the device.
+const records = proxyActivities<InventoryActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', maximumAttempts: 3 },
+});
+
+/** A record that could not be refreshed does not undo an upgrade; the next inventory catches up. */
+async function refreshRecord(deviceId: string): Promise<void> {
+  try {
+    await records.inventoryDevice(deviceId);
+  } catch (error) {
+    log.warn('device record not refreshed after the upgrade', { error: error instanceof Error ? error.message : String(error) });
+  }
+}
 
 const DEFAULT_RELOAD_TIMEOUT_SECONDS = 20 * 60;
 
@@ -85,6 +101,7 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
 
     if (sameVersion(before.version, image.version) && before.runningImage === image.fileName) {
       status.outcome = 'already-running';
+      await refreshRecord(input.device.deviceId);
       enter('done', `${input.device.hostname} already runs ${image.version}`);
       return result('already-running', before.version, before.runningImage, before.bootVariables);
     }
@@ -118,6 +135,7 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
       fail(`${input.device.hostname} booted ${after.runningImage} (${after.version}) instead of ${image.fileName} (${image.version})`);
     }
     status.outcome = 'upgraded';
+    await refreshRecord(input.device.deviceId);
     enter('done', `${input.device.hostname} upgraded from ${before.version} to ${after.version}`);
     return result('upgraded', before.version, after.runningImage, after.bootVariables);
   } catch (error) {

@@ -37,8 +37,11 @@ export function parseShowVersion(output: string): ShowVersion {
   const fail = (problem: string): never => {
     throw new DeviceOutputError('show version', problem, output);
   };
+  // IOS-XE names its release first; older 3.x routers (ASR1000 3.9S) print it on an
+  // `IOS XE Version:` line under the IOSd version (15.3(2)S1), which is not the image's release.
   const version =
     /Cisco IOS XE Software, Version\s+(\S+)/.exec(output)?.[1] ??
+    /^IOS XE Version:\s+(\S+)/m.exec(output)?.[1] ??
     /Cisco IOS Software.*?,\s*Version\s+([^,\s]+)/.exec(output)?.[1] ??
     /NXOS:\s+version\s+(\S+)/.exec(output)?.[1] ??
     fail('no version line');

@@ -1,0 +1,31 @@
+// Reading requests: JSON bodies and parameters through zod, with one error shape for clients.
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import type { AuthVariables } from './auth.ts';
+import { describeZodError } from './schemas.ts';
+
+export type Env = { Variables: AuthVariables };
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; response: Response };
+
+export async function parseJson<S extends z.ZodType>(c: Context<Env>, schema: S): Promise<Parsed<z.output<S>>> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    return { ok: false, response: c.json({ error: 'request body is not valid JSON' }, 400) };
+  }
+  return parseValue(c, schema, body);
+}
+
+/** A path parameter or query, checked by `schema`; 400 with zod's message when it is wrong. */
+export function parseValue<S extends z.ZodType>(c: Context<Env>, schema: S, value: unknown): Parsed<z.output<S>> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) return { ok: false, response: c.json({ error: describeZodError(parsed.error) }, 400) };
+  return { ok: true, value: parsed.data };
+}
+
+/** The rest of the path after `prefix`, decoded: ids and site paths contain slashes. */
+export function pathRest(c: Context<Env>, prefix: string): string {
+  return decodeURIComponent(c.req.path.slice(prefix.length));
+}
