@@ -15,6 +15,7 @@ import { KgvFormatError, parseKgv, verifyImage } from '../domain/kgv.ts';
 import { addGoldenTag, listGoldenTags, removeGoldenTag, replaceKgv } from '../store/golden.ts';
 import { deleteImage, getImage, imageReferences, listImages, setImageIntegrity, updateImage, type ImageRecord } from '../store/images.ts';
 import { getSite } from '../store/sites.ts';
+import { listFamilies } from '../store/families.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import { requirePermission, type TokenTable } from './auth.ts';
 import { asGoldenImage, complianceReport, usingCounts } from './compliance.ts';
@@ -300,6 +301,8 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     deps.logger.info('device updated', { device: hostname.data, fields: Object.keys(body.value) });
     return c.json(device);
   });
+
+  app.get('/families', read, async (c) => c.json(await listFamilies(deps.db)));
 
   // Compliance: each device against its golden image (filter by status, family, site subtree).
   app.get('/compliance', read, async (c) => {

@@ -1,7 +1,8 @@
 // `npm run demo`: netswim's main job on embedded defaults. Builds or finds the Temporal CLI,
 // starts the dev server (state in data/temporal), a lab of simulated switches, netswim itself
 // (PGlite, image service, worker, API), then — through the API, as an operator would — imports
-// an image, registers the lab devices and upgrades every one of them, printing progress.
+// an image, registers the lab devices, inventories them, makes the image golden and upgrades
+// every outdated device, printing progress and compliance before and after.
 // Stays up for the Temporal UI until Ctrl-C (or exits after the summary with --exit).
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -145,6 +146,27 @@ async function runUpgrades(api: Api, devices: InventoryEntry[], imageId: string)
   return final;
 }
 
+async function runInventory(api: Api): Promise<void> {
+  const { body } = await api.call<{ workflowId: string; devices: number }>('POST', '/inventory', {});
+  say(`inventory: reading ${body.devices} devices (workflow ${body.workflowId})`);
+  for (;;) {
+    const { body: view } = await api.call<{ execution: string; progress?: { done: number; total: number; failed: number }; error?: string }>('GET', `/inventory/${body.workflowId}`);
+    if (view.execution !== 'RUNNING') {
+      const p = view.progress;
+      say(`inventory: ${view.execution.toLowerCase()}, ${p?.done ?? 0}/${p?.total ?? 0} devices read, ${p?.failed ?? 0} failed${view.error ? `: ${view.error}` : ''}`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Prints the compliance counts and returns the outdated devices. */
+async function reportCompliance(api: Api, when: string): Promise<string[]> {
+  const { body } = await api.call<{ counts: Record<string, number>; devices: { hostname: string; status: string; reason: string }[] }>('GET', '/compliance');
+  say(`compliance ${when}: ${Object.entries(body.counts).map(([status, n]) => `${n} ${status}`).join(', ')}`);
+  return body.devices.filter((d) => d.status === 'outdated').map((d) => d.hostname);
+}
+
 function printSummary(devices: InventoryEntry[], results: Map<string, UpgradeView>): boolean {
   let allGood = true;
   say('summary:');
@@ -267,8 +289,17 @@ async function main(): Promise<void> {
     const { body: imported } = await api.call<{ created: number; updated: number }>('POST', '/devices/import', inventory);
     say(`devices: ${imported.created} registered, ${imported.updated} refreshed from ${inventoryPath}`);
 
-    const results = await runUpgrades(api, inventory, image.id);
-    const allGood = printSummary(inventory, results);
+    // Inventory reads what each device runs; the image becomes golden for the lab's family;
+    // compliance then names the devices to upgrade.
+    await runInventory(api);
+    await api.call('PATCH', `/images/${image.id}`, { families: ['cat9300'] });
+    await api.call('POST', `/images/${image.id}/golden`, { family: 'cat9300' });
+    say(`golden: ${DEMO_IMAGE} for family cat9300`);
+    const outdated = await reportCompliance(api, 'before');
+    const toUpgrade = inventory.filter((d) => outdated.includes(d.hostname));
+    const results = await runUpgrades(api, toUpgrade.length > 0 ? toUpgrade : inventory, image.id);
+    await reportCompliance(api, 'after');
+    const allGood = printSummary(toUpgrade.length > 0 ? toUpgrade : inventory, results);
     const ui = uiUrl ?? '(your Temporal UI)';
     say(`Temporal UI: ${ui}/namespaces/default/workflows — search e.g. NetswimDevice = '${inventory[0]?.hostname}' or NetswimStage = 'failed'`);
     if (args.exit) {

@@ -222,6 +222,12 @@ export async function setCurrentUpgrade(tx: Queryable, deviceId: string, workflo
 
 /** Stores what inventory read; family and series only when the model told them. */
 export async function recordInventory(db: Queryable, deviceId: string, found: DeviceInventoryRecord): Promise<DeviceRecord | undefined> {
+  if (found.family) {
+    await db.query(
+      `INSERT INTO device_families (name, series) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET series = coalesce(EXCLUDED.series, device_families.series)`,
+      [found.family, found.series ?? null],
+    );
+  }
   const rows = await db.query<DeviceRow>(
     `UPDATE devices SET family = coalesce($2, family), series = coalesce($3, series), model = coalesce($4, model),
        serial = coalesce($5, serial), running_version = $6, running_image = $7, install_mode = $8, config_register = $9,

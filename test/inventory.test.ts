@@ -91,6 +91,8 @@ describe('inventory', () => {
     assert.deepEqual([byPlatform('cat9300-install').installMode, byPlatform('cat9300-install').runningImage], ['INSTALL', 'packages.conf']);
     assert.deepEqual([byPlatform('isr2900').family, byPlatform('isr2900').configRegister, byPlatform('isr2900').runningVersion], ['isr2900', '0x2102', '15.2(4)M7']);
     assert.deepEqual([byPlatform('n9k').family, byPlatform('n9k').series], ['n9k', 'Cisco Nexus 9000 Series Switches']);
+    const families = await get<Array<{ name: string; series: string | null; devices: number }>>('/families');
+    assert.deepEqual(families.find((f) => f.name === 'cat9300'), { name: 'cat9300', series: 'Cisco Catalyst 9300 Series Switches', devices: 3, images: 0, goldenTags: 0 });
     const gone = records.get('gone-001')!;
     assert.match(gone.inventoryError ?? '', /ECONNREFUSED|refused|unreachable/i);
     assert.equal(gone.runningVersion, null);
