@@ -11,7 +11,11 @@ import type { Logger } from '../runtime/logger.ts';
 import type { Queryable } from '../store/database.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import { CliSession, DeviceUnreachableError, SessionClosedError, withCliSession, type CliTarget } from './cli-session.ts';
+import { COPY_QUESTIONS, DELETE_QUESTIONS } from './cli-dialogues.ts';
 import { asActivityFailure, onDevice, resolveCliTarget } from './device-target.ts';
+import { cleanupFlash, type CleanupOutcome, type CleanupRequest } from './flash-cleanup.ts';
+import { osFamilyOf, runPrechecks, type PrecheckRequest } from './prechecks.ts';
+import type { PrecheckResult } from '../domain/prechecks.ts';
 
 export interface UpgradeActivityDeps {
   db: Queryable;
@@ -49,16 +53,15 @@ export type ReloadOutcome = 'sent' | 'already-rebooted' | 'unreachable';
  */
 const BYTES_PER_PROGRESS_MARK = 64 * 1024;
 
-const IMAGE_DEVICE_QUESTIONS = [
-  { prompt: /Destination filename \[[^\]]*\]\?\s*$/, reply: '' },
-  { prompt: /over\s?write\? \[confirm\]\s*$/i, reply: '' },
-];
 
 async function readState(session: CliSession): Promise<DeviceInventory> {
   const observedAtMs = Date.now();
-  const version = parseShowVersion(await session.run('show version'));
-  const flash = parseDirFlash(await session.run('dir flash:'));
-  const boot = parseShowBoot(await session.run('show boot'));
+  const versionOutput = await session.run('show version');
+  const version = parseShowVersion(versionOutput);
+  const os = osFamilyOf(versionOutput);
+  const flash = parseDirFlash(await session.run(os === 'nx-os' ? 'dir bootflash:' : 'dir flash:'));
+  // Routers on classic IOS answer `show bootvar`; Catalyst and NX-OS `show boot`.
+  const boot = parseShowBoot(await session.run(os === 'ios' ? 'show bootvar' : 'show boot'));
   const inventory: DeviceInventory = {
     hostname: version.hostname,
     version: version.version,
@@ -104,6 +107,16 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
       return onDevice(await target(deviceId), readState);
     },
 
+    /** The readiness prechecks (domain/prechecks): pass / warn / fail / skipped, each with its CLI and output. */
+    async runReadinessPrechecks(request: PrecheckRequest): Promise<PrecheckResult[]> {
+      return onDevice(await target(request.deviceId), (session) => runPrechecks(session, request, deps.imageServiceUrl));
+    },
+
+    /** Deletes unused image files until the new image fits; each deletion is audited. */
+    async cleanupFlash(request: CleanupRequest): Promise<CleanupOutcome> {
+      return onDevice(await target(request.deviceId), (session) => cleanupFlash(session, deps.db, request));
+    },
+
     /**
      * Puts the image into the device's flash from netswim's image service and proves it with
      * `verify /md5`. Skips the copy when the file is already there with the right MD5; a file
@@ -138,7 +151,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
             let marks = 0;
             const output = await session.run(`copy ${url} ${filesystem}:`, {
               timeoutMs: 2 * 60 * 60_000,
-              answers: IMAGE_DEVICE_QUESTIONS,
+              answers: COPY_QUESTIONS,
               onOutput: (chunk) => {
                 marks += chunk.split('!').length - 1;
                 progress.bytes = Math.min(image.sizeBytes, marks * BYTES_PER_PROGRESS_MARK);
@@ -157,7 +170,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
             const md5 = await md5OnDevice(session, path);
             if (md5 !== image.md5) {
               // A corrupt file must not stay where a boot statement could pick it up.
-              await session.run(`delete /force ${path}`, { answers: [{ prompt: /\[confirm\]\s*$/, reply: '' }, { prompt: /Delete filename \[[^\]]*\]\?\s*$/, reply: '' }] });
+              await session.run(`delete /force ${path}`, { answers: DELETE_QUESTIONS });
               throw ApplicationFailure.retryable(
                 `MD5 mismatch after copy: device computed ${md5} for ${path}, repository has ${image.md5}; the corrupt file was deleted`,
                 'ChecksumMismatch',

@@ -11,6 +11,7 @@ import { listInventoryTargets, recordInventory, recordInventoryFailure, type Dev
 import type { SecretBox } from '../store/secret-box.ts';
 import type { CliSession } from './cli-session.ts';
 import { onDevice, resolveCliTarget } from './device-target.ts';
+import { osFamilyOf } from './prechecks.ts';
 
 export interface InventoryActivityDeps {
   db: Queryable;
@@ -39,8 +40,9 @@ export interface InventoryTarget {
 export async function readDeviceFacts(session: CliSession): Promise<DeviceInventoryRecord & { flashFiles: number; bootVariables: string[] }> {
   const versionOutput = await session.run('show version');
   const version = parseShowVersion(versionOutput);
-  const nxos = /NX-OS|NXOS:/.test(versionOutput);
-  const classicIos = !nxos && !/IOS[ -]XE/.test(versionOutput);
+  const os = osFamilyOf(versionOutput);
+  const nxos = os === 'nx-os';
+  const classicIos = os === 'ios';
   const chassis = chassisOf(parseShowInventory(await session.run('show inventory')));
   const flash = parseDirFlash(await session.run(nxos ? 'dir bootflash:' : 'dir flash:'));
   // Routers on classic IOS answer `show bootvar`; Catalyst and NX-OS `show boot`.

@@ -16,6 +16,7 @@ import { addGoldenTag, listGoldenTags, removeGoldenTag, replaceKgv } from '../st
 import { deleteImage, getImage, imageReferences, listImages, setImageIntegrity, updateImage, type ImageRecord } from '../store/images.ts';
 import { getSite } from '../store/sites.ts';
 import { listFamilies } from '../store/families.ts';
+import { listCleanupAudit } from '../store/flash-cleanup-audit.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import { requirePermission, type TokenTable } from './auth.ts';
 import { asGoldenImage, complianceReport, usingCounts } from './compliance.ts';
@@ -28,6 +29,7 @@ import type { imageImport } from '../workflows/image-import.ts';
 import { parseImportUrl } from '../images/import-url.ts';
 import { readImport } from './import-status.ts';
 import {
+  CleanupAuditQuery,
   ComplianceQuery,
   DeviceChangesBody,
   describeZodError,
@@ -302,6 +304,13 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     return c.json(device);
   });
 
+  // What auto flash cleanup deleted, newest first.
+  app.get('/flash-cleanup', read, async (c) => {
+    const query = parseValue(c, CleanupAuditQuery, c.req.query());
+    if (!query.ok) return query.response;
+    return c.json(await listCleanupAudit(deps.db, { ...(query.value.device ? { hostname: query.value.device } : {}), ...(query.value.workflowId ? { workflowId: query.value.workflowId } : {}) }));
+  });
+
   app.get('/families', read, async (c) => c.json(await listFamilies(deps.db)));
 
   // Compliance: each device against its golden image (filter by status, family, site subtree).
@@ -317,7 +326,7 @@ export function createApi(deps: ApiDeps): Hono<Env> {
   app.post('/upgrades', operate, jsonLimit, async (c) => {
     const body = await parseJson(c, NewUpgradeBody);
     if (!body.ok) return body.response;
-    const { device: deviceKey, imageId, reloadTimeoutSeconds } = body.value;
+    const { device: deviceKey, imageId, reloadTimeoutSeconds, disabledChecks } = body.value;
     const device = UUID.test(deviceKey) ? await getDevice(deps.db, deviceKey) : await findDeviceByHostname(deps.db, deviceKey);
     if (!device) return c.json({ error: `no device ${deviceKey}` }, 404);
     const image = await getImage(deps.db, imageId);
@@ -326,8 +335,14 @@ export function createApi(deps: ApiDeps): Hono<Env> {
 
     let workflowId: string;
     try {
-      const request = { device, image: { ...image, version: image.version }, requestedBy: c.get('role') };
-      workflowId = await startUpgrade(deps.db, deps.temporal, deps.taskQueue, reloadTimeoutSeconds ? { ...request, reloadTimeoutSeconds } : request);
+      const request = {
+        device,
+        image: { ...image, version: image.version },
+        requestedBy: c.get('role'),
+        ...(reloadTimeoutSeconds ? { reloadTimeoutSeconds } : {}),
+        ...(disabledChecks ? { disabledChecks } : {}),
+      };
+      workflowId = await startUpgrade(deps.db, deps.temporal, deps.taskQueue, request);
     } catch (error) {
       if (error instanceof ImageIntegrityError) return c.json({ error: error.message }, 409);
       if (error instanceof UpgradeAlreadyRunningError) return c.json({ error: error.message, workflowId: error.workflowId }, 409);

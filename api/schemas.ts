@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DEVICE_ROLES as GOLDEN_ROLES, normalizeSitePath } from '../domain/golden.ts';
 import { SITE_KINDS } from '../domain/sites.ts';
+import { PRECHECK_NAMES } from '../domain/prechecks/types.ts';
 import { SAFE_FILE_NAME_RULE, isSafeFileName } from '../domain/image-name.ts';
 
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/;
@@ -91,7 +92,12 @@ export const NewUpgradeBody = z
     device: z.string().min(1).max(64).describe('device id or hostname'),
     imageId: z.uuid(),
     reloadTimeoutSeconds: z.number().int().min(30).max(7200).optional(),
+    disabledChecks: z.array(z.enum(PRECHECK_NAMES)).max(PRECHECK_NAMES.length).optional().describe('readiness checks to skip for this run'),
   })
+  .strict();
+
+export const CleanupAuditQuery = z
+  .object({ device: z.string().regex(HOSTNAME, 'device: a hostname').optional(), workflowId: z.string().max(200).optional() })
   .strict();
 
 export const ImageUploadQuery = z

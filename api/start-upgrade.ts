@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { DEVICE, SITE, STAGE, TARGET_VERSION } from '../domain/search-attributes.ts';
 import type { UpgradeInput } from '../domain/upgrade.ts';
+import type { PrecheckName } from '../domain/prechecks/types.ts';
 import type { Database } from '../store/database.ts';
 import { lockDeviceForUpgrade, setCurrentUpgrade, type DeviceRecord } from '../store/devices.ts';
 import type { ImageRecord } from '../store/images.ts';
@@ -34,6 +35,7 @@ export interface StartUpgradeRequest {
   image: ImageRecord & { version: string };
   requestedBy: string;
   reloadTimeoutSeconds?: number;
+  disabledChecks?: PrecheckName[];
 }
 
 async function isRunning(temporal: Client, workflowId: string): Promise<boolean> {
@@ -59,6 +61,7 @@ export async function startUpgrade(db: Database, temporal: Client, taskQueue: st
       image: { imageId: image.id, fileName: image.fileName, version: image.version, sizeBytes: image.sizeBytes, md5: image.md5, sha256: image.sha256 },
     };
     if (request.reloadTimeoutSeconds) input.reloadTimeoutSeconds = request.reloadTimeoutSeconds;
+    if (request.disabledChecks?.length) input.disabledChecks = request.disabledChecks;
     const workflowId = upgradeWorkflowId(device.hostname, randomUUID().slice(0, 8));
     await temporal.workflow.start<typeof deviceUpgrade>('deviceUpgrade', {
       workflowId,

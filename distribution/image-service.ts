@@ -14,6 +14,9 @@ export interface ImageService {
   close(): Promise<void>;
 }
 
+export const PROBE_PATH = '/probe/netswim-probe.txt';
+const PROBE_BODY = Buffer.from('netswim image service probe\n');
+
 const IMAGE_PATH = /^\/images\/([0-9a-f]{64})\/([^/]+)$/;
 
 function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'invalid' | undefined {
@@ -36,6 +39,11 @@ async function handle(store: ImageStore, logger: Logger, req: IncomingMessage, r
   const match = IMAGE_PATH.exec(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    return;
+  }
+  // The readiness precheck's probe: a device that can copy this can copy images.
+  if (req.url === PROBE_PATH) {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': PROBE_BODY.length }).end(req.method === 'HEAD' ? undefined : PROBE_BODY);
     return;
   }
   if (!match?.[1] || !match[2] || !isSafeFileName(match[2]) || !(await store.has(match[1]))) {

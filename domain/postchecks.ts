@@ -15,7 +15,10 @@
 //   Custom post checks: output changed warns, with a line diff summary (which lines appeared and
 //     disappeared). Outputs are compared line by line ignoring trailing spaces and line endings.
 // A check collected before but not after (or the reverse) warns: nothing could be compared.
-import type { CheckStatus } from './upgrade.ts';
+import type { CheckStatus as AnyCheckStatus } from './upgrade.ts';
+
+/** A diff item is judged, never skipped. */
+type CheckStatus = Exclude<AnyCheckStatus, 'skipped'>;
 import { parseIpInterfaceBrief, type InterfaceState } from './parsers/ip-interface-brief.ts';
 import { parseIpRouteSummary } from './parsers/ip-route-summary.ts';
 import { parseProcessesCpu, type CpuUtilization } from './parsers/processes-cpu.ts';

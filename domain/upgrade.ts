@@ -1,11 +1,13 @@
 // The device upgrade's shared vocabulary: inputs, stages, status and the pure decisions the
 // workflow makes on what activities report. No secrets ever appear in these types.
 import type { FlashListing } from './parsers/dir-flash.ts';
+import type { PrecheckName } from './prechecks/types.ts';
 
 export const UPGRADE_STAGES = [
   'queued',
   'inventory',
   'precheck',
+  'cleanup',
   'distribute',
   'activate',
   'reload',
@@ -36,6 +38,8 @@ export interface UpgradeInput {
   image: ImageRef;
   /** How long to wait for the device after reload before declaring it lost. */
   reloadTimeoutSeconds?: number;
+  /** Readiness checks turned off for this run (their results say `skipped`). */
+  disabledChecks?: PrecheckName[];
 }
 
 /** What `readInventory` reports about a device. */
@@ -51,13 +55,15 @@ export interface DeviceInventory {
   observedAtMs: number;
 }
 
-export type CheckStatus = 'pass' | 'warn' | 'fail';
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skipped';
 
 export interface CheckResult {
   name: string;
   status: CheckStatus;
   reason: string;
   commands: string[];
+  /** What the device printed for those commands. */
+  output?: string;
 }
 
 export interface UpgradeEvent {
@@ -95,6 +101,7 @@ const STAGE_PERCENT: Record<UpgradeStage, number> = {
   queued: 0,
   inventory: 5,
   precheck: 10,
+  cleanup: 12,
   distribute: 15,
   activate: 60,
   reload: 70,

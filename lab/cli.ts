@@ -226,7 +226,15 @@ export class CliSession {
       bootvar: leaf(() => Promise.resolve(this.showBoot())),
       ntp: { children: { status: leaf(() => Promise.resolve(ntpStatus(this.family, this.device.faults.clockSkewSeconds ?? 0, this.now()))) } },
       inventory: leaf(() => Promise.resolve(inventory(this.device.profile, identityOf(this.device.hostname)))),
-      license: { children: { summary: leaf(() => Promise.resolve(licenseSummary(this.family, this.device.faults.licenseInvalid === true))) } },
+      // IOS-XE `show license summary`; classic IOS `show license`; NX-OS `show license usage`.
+      license: {
+        handler: () => Promise.resolve(licenseSummary(this.family, this.device.faults.licenseInvalid === true)),
+        args: 'none',
+        children: {
+          summary: leaf(() => Promise.resolve(licenseSummary(this.family, this.device.faults.licenseInvalid === true))),
+          usage: leaf(() => Promise.resolve(licenseSummary(this.family, this.device.faults.licenseInvalid === true))),
+        },
+      },
     };
     const terminal: CommandNode<Handler> = {
       children: {

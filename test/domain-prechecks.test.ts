@@ -1,4 +1,5 @@
 // Readiness prechecks against the lab's output (healthy and faulted) and real device captures.
+import { supportsAutoCleanup } from '../domain/flash-cleanup.ts';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -31,7 +32,6 @@ import {
   readConfigRegister,
   refuseCommand,
   summarizePrechecks,
-  supportsAutoCleanup,
   validateCustomCheck,
   type CustomCheck,
   type OsFamily,
@@ -348,7 +348,7 @@ describe('flash-space', () => {
       platformLabel: 'NX-OS',
     });
     assert.equal(r.status, 'fail');
-    assert.match(r.reason, /not enough space on bootflash:: 1\.8 GiB needed, 953\.7 MiB free .*NX-OS has no auto cleanup/);
+    assert.match(r.reason, /not enough space on bootflash: — 1\.8 GiB needed, 953\.7 MiB free .*NX-OS has no auto cleanup/);
   });
 
   it('treats NFVIS flash as not applicable elsewhere', () => {

@@ -112,8 +112,11 @@ describe('device upgrade workflow', () => {
     lab.setFlashSize(used + 1000);
     const { view } = await upgrade('sw-small');
     assert.equal(view.execution, 'FAILED');
-    assert.match(view.error ?? '', new RegExp(`precheck failed: not enough flash: 1000 bytes free on flash:, ${imageBytes.length} bytes needed`));
-    assert.equal(view.status?.checks[0]?.status, 'fail');
+    assert.match(view.error ?? '', /precheck failed: stopped before any change: flash-space \(not enough space on flash: — 2\.0 MiB needed, 1000 bytes free/);
+    const flashCheck = view.status?.checks.find((c) => c.name === 'flash-space');
+    assert.equal(flashCheck?.status, 'fail');
+    assert.match(flashCheck?.reason ?? '', /auto cleanup could free only 0 bytes/);
+    assert.deepEqual(flashCheck?.commands, ['dir flash:']);
     const state = lab.state();
     assert.equal(state.reloadCount, 0);
     assert.ok(!state.flash.some((f) => f.name === NEW_IMAGE), 'nothing was copied');

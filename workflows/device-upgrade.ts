@@ -3,6 +3,7 @@
 import {
   ApplicationFailure,
   log,
+  workflowInfo,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -11,8 +12,8 @@ import {
 import type { ReloadOutcome, UpgradeActivities } from '../activities/device-upgrade.ts';
 import type { InventoryActivities } from '../activities/inventory.ts';
 import { STAGE } from '../domain/search-attributes.ts';
+import { summarizePrechecks } from '../domain/prechecks/types.ts';
 import {
-  checkFlashSpace,
   plannedBootVariables,
   stagePercent,
   type UpgradeInput,
@@ -106,10 +107,21 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
       return result('already-running', before.version, before.runningImage, before.bootVariables);
     }
 
-    enter('precheck', `checking ${input.device.hostname} can take ${image.fileName}`);
-    const flash = checkFlashSpace(before, image);
-    status.checks.push(flash);
-    if (flash.status === 'fail') fail(`precheck failed: ${flash.reason}`);
+    enter('precheck', `readiness checks on ${input.device.hostname} for ${image.fileName}`);
+    const checks = await device.runReadinessPrechecks({ deviceId: input.device.deviceId, image, ...(input.disabledChecks ? { disabledChecks: input.disabledChecks } : {}) });
+    status.checks.push(...checks);
+    const readiness = summarizePrechecks(checks);
+    status.events.push({ stage: 'precheck', message: readiness.message });
+    if (!readiness.proceed) fail(`precheck failed: ${readiness.message}`);
+
+    if (checks.some((c) => c.name === 'flash-space' && c.status === 'warn')) {
+      enter('cleanup', `making room on ${before.flash.filesystem}: for ${image.fileName}`);
+      const cleaned = await device.cleanupFlash({ deviceId: input.device.deviceId, hostname: input.device.hostname, workflowId: workflowInfo().workflowId, image });
+      status.events.push({
+        stage: 'cleanup',
+        message: `deleted ${cleaned.deleted.map((f) => `${f.name} (${f.size} bytes)`).join(', ') || 'nothing'}; ${cleaned.freeBytesAfter} bytes free`,
+      });
+    }
 
     enter('distribute', `copying ${image.fileName} (${image.sizeBytes} bytes) to ${before.flash.filesystem}:`);
     const copy = await transfer.distributeImage({ deviceId: input.device.deviceId, image, filesystem: before.flash.filesystem });

@@ -1,6 +1,6 @@
 // File transfer and flash space prechecks: can the image get to the device, and does it fit.
 import { findCliError } from '../parsers/cli-error.ts';
-import { formatBytes, notApplicable, result, type CommandOutput, type OsFamily, type PrecheckResult } from './types.ts';
+import { formatBytes, notApplicable, result, type CommandOutput, type PrecheckResult } from './types.ts';
 
 export interface TransferProbe extends CommandOutput {
   /** Whether the probe copy worked; when omitted it is read from the output. */
@@ -8,8 +8,10 @@ export interface TransferProbe extends CommandOutput {
 }
 
 export interface FileTransferInput {
-  /** Probe copy of a small file from netswim's image service over HTTPS. */
+  /** Probe copy of a small file from netswim's image service over HTTPS (or HTTP, see scheme). */
   https?: TransferProbe;
+  /** The image service's scheme when it is not HTTPS (a plain-HTTP service in a lab). */
+  scheme?: 'https' | 'http';
   /** Probe over SCP; the activity may leave it out when HTTPS worked. */
   scp?: TransferProbe;
 }
@@ -40,29 +42,22 @@ export function checkFileTransfer(input: FileTransferInput): PrecheckResult {
   const parts = [input.https, input.scp].filter((p): p is TransferProbe => p !== undefined);
   const httpsOk = input.https !== undefined && transferSucceeded(input.https);
   const scpOk = input.scp !== undefined && transferSucceeded(input.scp);
-  if (httpsOk) return result('file-transfer', 'pass', "the device copied the probe file from netswim's image service over HTTPS", parts);
+  const over = (input.scheme ?? 'https').toUpperCase();
+  if (httpsOk) return result('file-transfer', 'pass', `the device copied the probe file from netswim's image service over ${over}`, parts);
   if (scpOk) {
     return result(
       'file-transfer',
       'warn',
-      `${input.https ? `HTTPS to netswim's image service failed (${failure(input.https)})` : 'HTTPS was not tried'}; SCP works, so images will be copied over SCP`,
+      `${input.https ? `${over} to netswim's image service failed (${failure(input.https)})` : `${over} was not tried`}; SCP works, so images will be copied over SCP`,
       parts,
     );
   }
   return result(
     'file-transfer',
     'fail',
-    `the device cannot reach netswim's image service: HTTPS: ${failure(input.https)}; SCP: ${failure(input.scp)}`,
+    `the device cannot reach netswim's image service: ${over}: ${failure(input.https)}; SCP: ${failure(input.scp)}`,
     parts,
   );
-}
-
-/**
- * Platforms where netswim can remove old images to make room: IOS-XE (`install remove inactive`)
- * and classic IOS (deleting unused images). NX-OS and wireless controllers have none.
- */
-export function supportsAutoCleanup(family: OsFamily, options: { wirelessController?: boolean } = {}): boolean {
-  return family !== 'nx-os' && options.wirelessController !== true;
 }
 
 export interface FlashSpaceInput {
@@ -74,7 +69,7 @@ export interface FlashSpaceInput {
   imageBytes: number;
   /** True when the image is already on flash (nothing to copy). */
   alreadyPresent?: boolean;
-  /** Whether auto cleanup exists on this platform (see supportsAutoCleanup). */
+  /** Whether auto cleanup exists on this platform (supportsAutoCleanup in domain/flash-cleanup.ts). */
   autoCleanup: boolean;
   /** Bytes auto cleanup could free (inactive images, old packages); ignored without autoCleanup. */
   reclaimableBytes: number;
@@ -90,7 +85,7 @@ export function checkFlashRoom(input: FlashSpaceInput): PrecheckResult {
   const need = formatBytes(input.imageBytes);
   if (input.freeBytes >= input.imageBytes) return result('flash-space', 'pass', `${need} needed, ${free} free on ${fs}`, parts);
   const short = input.imageBytes - input.freeBytes;
-  const base = `not enough space on ${fs}: ${need} needed, ${free} free (short by ${formatBytes(short)})`;
+  const base = `not enough space on ${fs} — ${need} needed, ${free} free (short by ${formatBytes(short)})`;
   if (!input.autoCleanup) {
     return result(
       'flash-space',

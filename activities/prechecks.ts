@@ -1,0 +1,130 @@
+// Readiness prechecks on the device: runs the catalogue's commands (domain/prechecks), the probe
+// copy from netswim's image service, and evaluates each check. Read-only on the device except the
+// probe file, which is deleted again.
+import { cleanupCapacity, flashBytesNeeded, supportsAutoCleanup } from '../domain/flash-cleanup.ts';
+import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
+import { parseShowBoot } from '../domain/parsers/show-boot.ts';
+import { parseShowVersion } from '../domain/parsers/show-version.ts';
+import {
+  checkConfigRegister,
+  checkDomainName,
+  checkFileTransfer,
+  checkFlashRoom,
+  checkLicense,
+  checkNfvisFlash,
+  checkNtpClock,
+  checkRsaKey,
+  checkStartupConfig,
+  checkTls12,
+  planPrechecks,
+  skippedResult,
+  type CommandOutput,
+  type OsFamily,
+  type PrecheckName,
+  type PrecheckResult,
+} from '../domain/prechecks.ts';
+import type { ImageRef } from '../domain/upgrade.ts';
+import { PROBE_PATH } from '../distribution/image-service.ts';
+import type { CliSession } from './cli-session.ts';
+import { COPY_QUESTIONS, DELETE_QUESTIONS } from './cli-dialogues.ts';
+
+export interface PrecheckRequest {
+  deviceId: string;
+  image: ImageRef;
+  disabledChecks?: PrecheckName[];
+}
+
+const PROBE_FILE = 'netswim-probe.txt';
+
+/** The OS family from `show version`. */
+export function osFamilyOf(showVersion: string): OsFamily {
+  if (/NX-OS|NXOS:/.test(showVersion)) return 'nx-os';
+  return /IOS[ -]XE/.test(showVersion) ? 'ios-xe' : 'ios';
+}
+
+async function run(session: CliSession, command: string): Promise<CommandOutput> {
+  return { command, output: await session.run(command, { timeoutMs: 60_000 }) };
+}
+
+/** Copies the image service's probe file to flash and deletes it again. */
+async function probeTransfer(session: CliSession, imageServiceUrl: string, filesystem: string): Promise<PrecheckResult> {
+  const command = `copy ${imageServiceUrl}${PROBE_PATH} ${filesystem}:${PROBE_FILE}`;
+  const probe = { command, output: await session.run(command, { timeoutMs: 120_000, answers: COPY_QUESTIONS }) };
+  const outcome = checkFileTransfer({ https: probe, scheme: imageServiceUrl.startsWith('https:') ? 'https' : 'http' });
+  if (outcome.status !== 'fail') await session.run(`delete /force ${filesystem}:${PROBE_FILE}`, { answers: DELETE_QUESTIONS });
+  return outcome;
+}
+
+/** Runs every enabled readiness check on an open session; disabled ones come back `skipped`. */
+export async function runPrechecks(session: CliSession, request: PrecheckRequest, imageServiceUrl: string): Promise<PrecheckResult[]> {
+  const versionOutput = await session.run('show version');
+  const family = osFamilyOf(versionOutput);
+  const version = parseShowVersion(versionOutput);
+  const filesystem = family === 'nx-os' ? 'bootflash' : 'flash';
+  const results: PrecheckResult[] = [];
+  for (const planned of planPrechecks(family, request.disabledChecks ? { disabledChecks: request.disabledChecks } : {})) {
+    if (!planned.enabled) {
+      results.push(skippedResult(planned.name));
+      continue;
+    }
+    const outputs: CommandOutput[] = [];
+    for (const command of planned.commands) outputs.push(command === 'show version' ? { command, output: versionOutput } : await run(session, command));
+    const first = outputs[0] ?? { command: '', output: '' };
+    switch (planned.name) {
+      case 'file-transfer':
+        results.push(await probeTransfer(session, imageServiceUrl, filesystem));
+        break;
+      case 'ntp-clock':
+        results.push(checkNtpClock({ clock: first, ...(outputs[1] ? { ntp: outputs[1] } : {}), netswimTime: new Date() }));
+        break;
+      case 'flash-space': {
+        const flash = parseDirFlash(first.output);
+        const boot = parseShowBoot(await session.run(family === 'ios' ? 'show bootvar' : 'show boot')).next;
+        const present = flash.files.some((f) => f.name === request.image.fileName && f.size === request.image.sizeBytes);
+        const reclaimable = cleanupCapacity({
+          flash,
+          bytesNeeded: flashBytesNeeded(request.image.sizeBytes),
+          runningImage: version.systemImage,
+          installingImage: request.image.fileName,
+          bootVariables: boot,
+          os: family,
+        });
+        results.push(
+          checkFlashRoom({
+            dir: first,
+            filesystem,
+            freeBytes: flash.freeBytes,
+            imageBytes: flashBytesNeeded(request.image.sizeBytes),
+            alreadyPresent: present,
+            autoCleanup: supportsAutoCleanup(family),
+            reclaimableBytes: reclaimable,
+            platformLabel: family === 'nx-os' ? 'NX-OS' : family.toUpperCase(),
+          }),
+        );
+        break;
+      }
+      case 'config-register':
+        results.push(checkConfigRegister(family, outputs[0]));
+        break;
+      case 'crypto-rsa-key':
+        results.push(checkRsaKey(first));
+        break;
+      case 'tls-1.2':
+        results.push(checkTls12(family, outputs[0]));
+        break;
+      case 'ip-domain-name':
+        results.push(checkDomainName(first));
+        break;
+      case 'startup-config':
+        results.push(checkStartupConfig(first));
+        break;
+      case 'nfvis-flash':
+        results.push(checkNfvisFlash({ nfvis: false }));
+        break;
+      case 'license':
+        results.push(checkLicense(family, first));
+        break;
+    }
+  }
+  return results;
+}

@@ -1,0 +1,11 @@
+// The command table: every command the CLI knows, in the order usage lists them.
+import type { Command } from './command.ts';
+import { complianceCommands } from './compliance.ts';
+import { deviceCommands } from './devices.ts';
+import { imageCommands } from './images.ts';
+import { inventoryCommands } from './inventory.ts';
+import { kgvCommands } from './kgv.ts';
+import { siteCommands } from './sites.ts';
+import { upgradeCommands } from './upgrades.ts';
+
+export const COMMANDS: readonly Command[] = [...imageCommands, ...kgvCommands, ...siteCommands, ...deviceCommands, ...inventoryCommands, ...complianceCommands, ...upgradeCommands];

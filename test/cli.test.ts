@@ -1,0 +1,264 @@
+// The command-line client (cli/) as a user runs it: a real subprocess against a real netswim API
+// (and a real Temporal dev server), reading its exit codes, stdout and stderr.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { COMMANDS } from '../cli/commands.ts';
+import type { DevServer } from '../scripts/temporal-dev-server.ts';
+import type { ImageRecord } from '../store/images.ts';
+import { startTestNetswim, type TestNetswim } from './support/netswim.ts';
+import { startTestTemporal } from './support/temporal.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const BASE = 'cat9k_iosxe.17.09.04a.SPA.bin';
+const SUB = 'cat9k-rpbase.17.09.04a.SPA.pkg';
+
+let temporal: DevServer;
+let netswim: TestNetswim;
+let dir: string;
+let token: string;
+
+before(async () => {
+  temporal = await startTestTemporal();
+  netswim = await startTestNetswim(temporal.address, { runWorker: false });
+  token = netswim.generatedAdminToken ?? '';
+  dir = await mkdtemp(join(tmpdir(), 'netswim-cli-'));
+});
+after(async () => {
+  await netswim?.stopAll();
+  await temporal?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI as a subprocess (asynchronously: the API under test lives in this process). */
+function cli(args: string[], env: Record<string, string | undefined> = {}, entry = 'cli/main.ts'): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const nodeArgs = entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry];
+    const child = spawn(process.execPath, [...nodeArgs, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', NETSWIM_API_URL: netswim.apiUrl, NETSWIM_API_TOKEN: token, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function ok(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  const run = await cli(args, env);
+  assert.equal(run.code, 0, `netswim ${args.join(' ')} → ${run.code}\n${run.stderr}`);
+  return run;
+}
+
+async function images(): Promise<(ImageRecord & { devicesUsing: number })[]> {
+  return JSON.parse((await ok(['images', 'list', '--json'])).stdout) as (ImageRecord & { devicesUsing: number })[];
+}
+
+const hex = (algo: string, bytes: Buffer) => createHash(algo).update(bytes).digest('hex');
+
+describe('netswim CLI', () => {
+  const bytes = randomBytes(6 * 1024 * 1024);
+  let base: ImageRecord;
+
+  it('prints usage for help, and exits 2 with usage on an unknown command, option or missing argument', async () => {
+    const help = await ok(['help']);
+    assert.match(help.stdout, /^usage: netswim <command>/);
+    for (const command of COMMANDS) assert.ok(help.stdout.includes(`netswim ${command.path.join(' ')}`), `help lists ${command.path.join(' ')}`);
+    assert.match((await ok(['--help'])).stdout, /usage: netswim/);
+    const unknown = await cli(['frobnicate']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^netswim: unknown command: frobnicate/);
+    assert.match(unknown.stderr, /usage:\n {2}netswim images list\n/);
+    const badFlag = await cli(['images', 'list', '--bogus']);
+    assert.equal(badFlag.code, 2);
+    assert.match(badFlag.stderr, /netswim: unknown option --bogus/);
+    const missing = await cli(['images', 'tag', 'abcd']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--family is required/);
+    assert.equal(unknown.stdout + badFlag.stdout + missing.stdout, '', 'nothing on stdout');
+  });
+
+  it('uploads a file streamed from disk with percent progress, then lists it with a not-verifiable WARNING', async () => {
+    const file = join(dir, BASE);
+    await writeFile(file, bytes);
+    const run = await ok(['images', 'upload', file, '--families', 'C9300', '--progress']);
+    const percents = [...run.stderr.matchAll(/uploading \S+: (\d+)%/g)].map((m) => Number(m[1]));
+    assert.ok(percents.length >= 5, `progress as the file streams: ${run.stderr}`);
+    assert.deepEqual(percents, [...percents].sort((a, b) => a - b));
+    assert.ok((percents[0] ?? 100) < 50, 'first report well before the end');
+    assert.equal(percents.at(-1), 100);
+    assert.match(run.stdout, new RegExp(`uploaded ${BASE.replaceAll('.', '\\.')} as [0-9a-f-]{36}`));
+
+    const list = await images();
+    assert.equal(list.length, 1);
+    base = list[0] as ImageRecord;
+    assert.equal(base.sha256, hex('sha256', bytes), 'every byte arrived');
+    assert.equal(base.sizeBytes, bytes.length);
+
+    const table = await ok(['images', 'list']);
+    const [header, row] = table.stdout.split('\n');
+    assert.match(header ?? '', /^ID\s+FILE\s+TYPE\s+VERSION\s+FAMILIES\s+INTEGRITY\s+DEVICES\s+GOLDEN$/);
+    assert.match(row ?? '', new RegExp(`^${base.id.slice(0, 8)}\\s+${BASE.replaceAll('.', '\\.')}\\s+base\\s+17\\.09\\.04a\\s+C9300\\s+not-verifiable\\s+0\\s+-$`));
+    assert.match(table.stdout, new RegExp(`WARNING: ${BASE.replaceAll('.', '\\.')} \\(${base.id.slice(0, 8)}\\) is not verifiable`));
+  });
+
+  it('prints the raw API JSON with --json', async () => {
+    const list = JSON.parse((await ok(['images', 'list', '--json'])).stdout) as unknown[];
+    assert.ok(Array.isArray(list));
+    const sites = JSON.parse((await ok(['sites', 'list', '--json'])).stdout) as { path: string }[];
+    assert.ok(sites.some((s) => s.path === 'Global'));
+    const groups = JSON.parse((await ok(['--json', 'images', 'by-family'])).stdout) as { family: string }[];
+    assert.deepEqual(groups.map((g) => g.family), ['C9300']);
+  });
+
+  it('imports Known Good Values: the image is verified and the warning is gone', async () => {
+    const kgv = join(dir, 'kgv.json');
+    const entry = { filename: BASE, sha512: hex('sha512', bytes), md5: hex('md5', bytes) };
+    await writeFile(kgv, JSON.stringify({ header: { version: 'KGV_format_2.0' }, products: [{ product: 'C9300', osImageVersions: [{ version: '17.09.04a', entries: [entry] }] }] }));
+    const run = await ok(['kgv', 'import', kgv]);
+    assert.match(run.stdout, /1 KGV entries loaded; images: 1 verified, 0 not verifiable, 0 mismatch/);
+    const table = await ok(['images', 'list']);
+    assert.match(table.stdout, /\sverified\s/);
+    assert.doesNotMatch(table.stdout, /WARNING/);
+  });
+
+  it('adds and lists sites, and refuses an orphan with the API reason and exit 1, creating nothing', async () => {
+    await ok(['sites', 'add', 'Global/Paris', '--kind', 'area']);
+    const added = await ok(['sites', 'add', 'Global/Paris/B1', '--kind', 'building']);
+    assert.match(added.stdout, /site Global\/Paris\/B1 \(building\)/);
+    const orphan = await cli(['sites', 'add', 'Global/APAC/Tokyo', '--kind', 'building']);
+    assert.equal(orphan.code, 1);
+    assert.equal(orphan.stderr, 'netswim: no site Global/APAC: create the parent first\n');
+    const list = await ok(['sites', 'list']);
+    assert.match(list.stdout, /^Global\/Paris\/B1\s+building\s+0$/m);
+    assert.doesNotMatch(list.stdout, /APAC/);
+    const badKind = await cli(['sites', 'add', 'Global/X', '--kind', 'campus']);
+    assert.equal(badKind.code, 2);
+  });
+
+  it('tags and untags by short id, and shows the golden scope', async () => {
+    const short = base.id.slice(0, 8);
+    const tag = await ok(['images', 'tag', short, '--family', 'C9300', '--site', 'Global/Paris/B1']);
+    assert.match(tag.stdout, new RegExp(`${short} is golden for C9300@Global/Paris/B1`));
+    assert.match((await ok(['images', 'list'])).stdout, /C9300@Global\/Paris\/B1$/m);
+    const byFamily = await ok(['images', 'by-family']);
+    assert.match(byFamily.stdout, /^C9300$/m);
+    assert.match(byFamily.stdout, /C9300@Global\/Paris\/B1/);
+    await ok(['images', 'untag', short, '--family', 'C9300', '--site', 'Global/Paris/B1']);
+    assert.match((await ok(['images', 'list'])).stdout.split('\n')[1] ?? '', /\s-$/);
+  });
+
+  it("gives exit 1 and the API's reason for refused tags, and changes nothing", async () => {
+    const noSite = await cli(['images', 'tag', base.id, '--family', 'C9300', '--site', 'Global/Nowhere']);
+    assert.equal(noSite.code, 1);
+    assert.match(noSite.stderr, /^netswim: no site Global\/Nowhere: create it with POST \/sites/);
+    const subFile = join(dir, SUB);
+    await writeFile(subFile, randomBytes(4096));
+    const sub = JSON.parse((await ok(['images', 'upload', subFile, '--json'])).stdout) as ImageRecord & { created: boolean };
+    assert.equal(sub.imageType, 'subpackage');
+    assert.equal(sub.created, true);
+    const refused = await cli(['images', 'tag', sub.id, '--family', 'C9300']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^netswim: .*subpackage/);
+    const groups = JSON.parse((await ok(['images', 'by-family', '--json'])).stdout) as { images: { golden: unknown[] }[] }[];
+    assert.ok(groups.every((g) => g.images.every((i) => i.golden.length === 0)), 'no golden tag anywhere');
+    const unknownImage = await cli(['images', 'delete', 'ffffffff']);
+    assert.equal(unknownImage.code, 1);
+    assert.match(unknownImage.stderr, /netswim: no image ffffffff/);
+    const badUrl = await cli(['images', 'import', 'gopher://example.com/x.bin']);
+    assert.equal(badUrl.code, 1);
+    assert.match(badUrl.stderr, /^netswim: .*gopher/);
+    assert.equal((await images()).length, 2);
+  });
+
+  it('shows an ERROR line for an image failing its Known Good Values, refuses to tag it, and deletes it', async () => {
+    const tampered = join(dir, 'tampered', BASE);
+    await mkdir(join(dir, 'tampered'));
+    await writeFile(tampered, randomBytes(8192));
+    const upload = await ok(['images', 'upload', tampered]);
+    assert.match(upload.stdout, /ERROR: .* FAILED its integrity check \(mismatch\)/);
+    const id = /as ([0-9a-f-]{36})/.exec(upload.stdout)?.[1] ?? '';
+    const list = await ok(['images', 'list']);
+    assert.match(list.stdout, new RegExp(`^ERROR: ${BASE.replaceAll('.', '\\.')} \\(${id.slice(0, 8)}\\) FAILED its integrity check`, 'm'));
+    const refused = await cli(['images', 'tag', id, '--family', 'C9300']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^netswim: .*can never be golden/);
+    assert.match((await ok(['images', 'delete', id.slice(0, 8)])).stdout, new RegExp(`deleted image ${id}`));
+    assert.ok(!(await images()).some((i) => i.id === id));
+  });
+
+  it('finds the token in $NETSWIM_DATA_DIR/api-token, and names its source when the API refuses one', async () => {
+    await ok(['sites', 'list'], { NETSWIM_API_TOKEN: undefined, NETSWIM_DATA_DIR: netswim.dataDir });
+    const wrong = await cli(['sites', 'list', '--token', 'not-the-token-at-all']);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /netswim: missing or unknown API token .*token from --token/);
+  });
+
+  it('names the URL when nothing listens there', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const run = await cli(['images', 'list', '--api-url', `http://127.0.0.1:${port}`]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, new RegExp(`netswim: cannot reach the netswim API at http://127\\.0\\.0\\.1:${port} \\(connection refused\\)`));
+  });
+
+  it('follows a URL import to its end, printing percent progress, and exits 1 with the reason when it fails', async () => {
+    // A stand-in API answering the import routes as netswim does, so the test controls the outcome.
+    const workflowId = 'image-import/6abf0000-0000-4000-8000-000000000001';
+    const views = [
+      { workflowId, execution: 'RUNNING', bytes: 0 },
+      { workflowId, execution: 'RUNNING', bytes: 400, totalBytes: 1000, percent: 40 },
+      { workflowId, execution: 'RUNNING', bytes: 800, totalBytes: 1000, percent: 80 },
+      { workflowId, execution: 'FAILED', bytes: 800, totalBytes: 1000, percent: 80, error: 'the download stopped at 800 of 1000 bytes' },
+    ];
+    let polls = 0;
+    const fake: Server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.method === 'POST' && req.url === '/images/import') {
+        res.statusCode = 202;
+        res.end(JSON.stringify({ workflowId }));
+      } else if (req.method === 'GET' && req.url === `/images/import/${workflowId}`) {
+        res.end(JSON.stringify(views[Math.min(polls++, views.length - 1)]));
+      } else {
+        res.statusCode = 404;
+        res.end(JSON.stringify({ error: `no route ${req.method} ${req.url}` }));
+      }
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+      const run = await cli(['images', 'import', 'https://files.example.com/cat9k_iosxe.17.12.01.SPA.bin', '--interval', '0.05'], { NETSWIM_API_URL: url });
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /importing: 40%/);
+      assert.match(run.stderr, /importing: 80%/);
+      assert.match(run.stderr, /netswim: import image-import\/\S+ failed: the download stopped at 800 of 1000 bytes/);
+      assert.equal(polls, 4);
+    } finally {
+      await new Promise((resolve) => fake.close(resolve));
+    }
+  });
+
+  it('runs through the package bin without a build step', async () => {
+    const run = await cli(['sites', 'list'], {}, 'cli/netswim.mjs');
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^PATH\s+KIND\s+DEVICES$/m);
+  });
+});
