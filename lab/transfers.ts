@@ -1,15 +1,15 @@
-// The client side of `copy <url> flash:`: opens a real transfer from an HTTP(S), FTP, SCP or
-// TFTP server and hands back a byte stream plus the size the server announced (if it did), so
+// The client side of `copy <url> flash:`: opens a real transfer from an HTTP(S), FTP, SCP, SFTP
+// or TFTP server and hands back a byte stream plus the size the server announced (if it did), so
 // the device can refuse a file that will not fit before any byte moves.
 import { createSocket } from 'node:dgram';
 import http from 'node:http';
 import https from 'node:https';
 import { PassThrough, type Readable } from 'node:stream';
 import { Client as FtpClient } from 'basic-ftp';
-import { Client as SshClient, type ClientChannel } from 'ssh2';
+import { Client as SshClient, type ClientChannel, type SFTPWrapper } from 'ssh2';
 
 export interface OpenedSource {
-  /** Bytes the server said the file has (Content-Length, FTP SIZE, SCP header, TFTP tsize). */
+  /** Bytes the server said the file has (Content-Length, FTP SIZE, SCP header, SFTP stat, TFTP tsize). */
   declaredSize: number | undefined;
   stream: Readable;
   /** Stops the transfer and releases its connection. */
@@ -24,7 +24,7 @@ export class OpenError extends Error {
   }
 }
 
-export const SUPPORTED_SCHEMES = ['http:', 'https:', 'ftp:', 'scp:', 'tftp:'] as const;
+export const SUPPORTED_SCHEMES = ['http:', 'https:', 'ftp:', 'scp:', 'sftp:', 'tftp:'] as const;
 
 const CONNECT_TIMEOUT_MS = 15_000;
 const IDLE_TIMEOUT_MS = 30_000;
@@ -38,6 +38,8 @@ export function openSource(url: URL): Promise<OpenedSource> {
       return openFtp(url);
     case 'scp:':
       return openScp(url);
+    case 'sftp:':
+      return openSftp(url);
     case 'tftp:':
       return openTftp(url);
     default:
@@ -271,6 +273,60 @@ async function openScp(url: URL): Promise<OpenedSource> {
     // The sink speaks first: one NUL says "ready".
     channel.write(Buffer.from([0]));
   });
+}
+
+/**
+ * SFTP: stat for the size, then a read stream of the file (the path as in the URL, like IOS's
+ * `copy sftp://user:pass@host/dir/file flash:`). The connection closes when the stream ends or
+ * fails, or on abort.
+ */
+async function openSftp(url: URL): Promise<OpenedSource> {
+  const path = decodeURIComponent(url.pathname);
+  if (!path || path === '/') throw new OpenError('no file in URL');
+  const client = await connectSsh(url);
+  let sftp: SFTPWrapper;
+  let size: number;
+  try {
+    sftp = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((error, opened) => (error ? reject(error) : resolve(opened))));
+    size = await new Promise<number>((resolve, reject) =>
+      sftp.stat(path, (error, stats) => (error ? reject(error) : stats.isFile() ? resolve(stats.size) : reject(new Error('not a file')))),
+    );
+  } catch (error) {
+    client.end();
+    throw new OpenError((error as Error).message);
+  }
+  const reader = sftp.createReadStream(path, { highWaterMark: 64 * 1024 });
+  // The caller's stream ends only after every byte came; a dropped connection is an error on it.
+  const out = new PassThrough();
+  let received = 0;
+  reader.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (!out.write(chunk)) {
+      reader.pause();
+      out.once('drain', () => reader.resume());
+    }
+  });
+  reader.on('end', () => {
+    client.end();
+    if (received === size) out.end();
+    else out.destroy(new Error(`connection closed after ${received} of ${size} bytes`));
+  });
+  reader.on('error', (error: Error) => {
+    client.end();
+    out.destroy(error);
+  });
+  client.on('error', (error) => out.destroy(error));
+  client.on('close', () => {
+    if (!out.writableEnded) out.destroy(new Error('connection closed during transfer'));
+  });
+  return {
+    declaredSize: size,
+    stream: out,
+    abort: () => {
+      client.end();
+      out.destroy();
+    },
+  };
 }
 
 const TFTP = { RRQ: 1, DATA: 3, ACK: 4, ERROR: 5, OACK: 6 } as const;

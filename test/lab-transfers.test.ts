@@ -1,8 +1,8 @@
-// `copy <url> flash:` on a lab device over HTTPS, FTP and TFTP from real servers
+// `copy <url> flash:` on a lab device over HTTPS, FTP, SFTP/SCP and TFTP from real servers
 // (test/support/transfer-servers.ts): node:https with a self-signed certificate made by openssl,
-// pyftpdlib and tftpy from the venv pinned in test/servers/requirements.txt. Each copy is checked
+// pyftpdlib, asyncssh and tftpy from the venv pinned in test/servers/requirements.txt. Each copy is checked
 // byte for byte: the device's `verify /md5` and the lab's recorded flash entry must match the source.
-// NETSWIM_SKIP_PYTHON_SERVERS=1 skips the FTP and TFTP cases (machines without Python or PyPI).
+// NETSWIM_SKIP_PYTHON_SERVERS=1 skips the FTP, SFTP and TFTP cases (machines without Python or PyPI).
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { startLab } from '../lab/fleet.ts';
 import type { DeviceSpec, Lab } from '../lab/types.ts';
 import { PROMPT, Shell } from './support/lab-shell.ts';
-import { serversPython, startFtpServer, startHttpsServer, startTftpServer, type TransferServer } from './support/transfer-servers.ts';
+import { serversPython, startFtpServer, startHttpsServer, startSftpServer, startTftpServer, type TransferServer } from './support/transfer-servers.ts';
 
 const skipPython = process.env.NETSWIM_SKIP_PYTHON_SERVERS === '1' ? 'NETSWIM_SKIP_PYTHON_SERVERS=1' : false;
 
@@ -78,7 +78,7 @@ void describe('lab: copy from real HTTPS, FTP and TFTP servers', () => {
 
   before(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'netswim-lab-transfers-'));
-    lab = await startLab({ stateDir, devices: [spec('sw-https', 1), spec('sw-ftp', 2), spec('sw-tftp', 3)] });
+    lab = await startLab({ stateDir, devices: [spec('sw-https', 1), spec('sw-ftp', 2), spec('sw-tftp', 3), spec('sw-sftp', 4)] });
     if (!skipPython) python = await serversPython((m) => process.stderr.write(`[python-env] ${m}\n`));
   });
 
@@ -161,6 +161,47 @@ void describe('lab: copy from real HTTPS, FTP and TFTP servers', () => {
       const out = await copy(s, url, 'missing.bin');
       assert.match(out, new RegExp(`^%Error opening ${escape(shown)} \\(No such file or directory\\)$`, 'm'), out);
       assert.deepEqual(flash('sw-ftp'), before);
+    });
+  });
+
+  void describe('sftp (asyncssh)', { skip: skipPython }, () => {
+    let server: Awaited<ReturnType<typeof startSftpServer>>;
+    before(async () => {
+      server = await startSftpServer({ python, files: { [`images/${IMAGE}`]: image }, username: FTP_USER, password: FTP_PASSWORD });
+      servers.push(server);
+    });
+
+    void it('copies over SFTP with user:password and masks the password in what it echoes', async () => {
+      const s = await privileged('sw-sftp');
+      const url = server.url(`images/${IMAGE}`);
+      assert.ok(url.startsWith(`sftp://${FTP_USER}:${FTP_PASSWORD}@127.0.0.1:${server.port}/`), url);
+      const shown = url.replace(`:${FTP_PASSWORD}@`, ':*****@');
+      const out = await copy(s, url, IMAGE);
+      assertCopied(out, shown, image.length);
+      assert.ok(!out.includes(FTP_PASSWORD), `the password is not echoed: ${out}`);
+      await assertArrived(s, 'sw-sftp', IMAGE, image);
+    });
+
+    void it('copies over SCP from the same server', async () => {
+      const s = await privileged('sw-sftp');
+      const url = server.url(`images/${IMAGE}`, 'scp');
+      const out = await copy(s, url, 'via-scp.bin', 'flash:via-scp.bin');
+      assertCopied(out, url.replace(`:${FTP_PASSWORD}@`, ':*****@'), image.length);
+      await assertArrived(s, 'sw-sftp', 'via-scp.bin', image);
+    });
+
+    void it('refuses a wrong SFTP password or a missing file with an IOS %Error and leaves flash unchanged', async () => {
+      const s = await privileged('sw-sftp');
+      const before = flash('sw-sftp');
+      const wrong = server.url(`images/${IMAGE}`).replace(`:${FTP_PASSWORD}@`, ':not-the-password@');
+      const out = await copy(s, wrong, 'wrong-pw.bin', 'flash:wrong-pw.bin');
+      const shownWrong = `sftp://${FTP_USER}:*****@127.0.0.1:${server.port}/images/${IMAGE}`;
+      assert.match(out, new RegExp(`^%Error opening ${escape(shownWrong)} \\(No such file or directory\\)$`, 'm'), out);
+      assert.doesNotMatch(out, /Loading|bytes copied/);
+      const missing = server.url('images/missing.bin');
+      const missingOut = await copy(s, missing, 'missing.bin');
+      assert.match(missingOut, new RegExp(`^%Error opening ${escape(missing.replace(`:${FTP_PASSWORD}@`, ':*****@'))} \\(No such file or directory\\)$`, 'm'), missingOut);
+      assert.deepEqual(flash('sw-sftp'), before);
     });
   });
 

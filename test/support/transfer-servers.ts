@@ -1,17 +1,21 @@
 // Real file servers for transfer tests, all on 127.0.0.1 and free ports: HTTPS (node:https with a
-// self-signed certificate made by openssl at start), FTP (pyftpdlib) and TFTP (tftpy), the last two
+// self-signed certificate made by openssl at start), an HTTP upload server (node:http: GET, HEAD,
+// PUT, DELETE, MOVE), FTP (pyftpdlib), SFTP/SCP (asyncssh) and TFTP (tftpy), the last three
 // as Python processes from the venv pinned in test/servers/requirements.txt (built once per machine
 // by scripts/python-env.ts). Each launcher waits until its server answers, and each handle's
 // close() stops what it started (by its own process handle) and removes its files.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { ensurePythonEnv } from '../../scripts/python-env.ts';
 
@@ -19,6 +23,7 @@ const run = promisify(execFile);
 const SERVERS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'servers');
 export const SERVERS_REQUIREMENTS = join(SERVERS_DIR, 'requirements.txt');
 const TFTP_SCRIPT = join(SERVERS_DIR, 'tftp_server.py');
+const SFTP_SCRIPT = join(SERVERS_DIR, 'sftp_server.py');
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 20_000;
 
@@ -187,7 +192,12 @@ function awaitGreeting(port: number, greeting: string, timeoutMs = START_TIMEOUT
 
 export interface FtpServerOptions {
   python: string;
-  files: ServedFiles;
+  /** Files to serve from a fresh temp folder (default none)… */
+  files?: ServedFiles;
+  /** …or an existing folder to serve, kept on close. */
+  root?: string;
+  /** Grants the user write access (upload, append, rename, delete, mkdir). Default read-only. */
+  writable?: boolean;
   /** The one account (pyftpdlib's -u/-P); anonymous logins are then refused. */
   user: string;
   password: string;
@@ -199,29 +209,29 @@ export interface FtpLogin {
 }
 
 /**
- * pyftpdlib's standalone server (`python -m pyftpdlib`), read-only, one user whose home is a temp
- * folder holding `files`; `url(path)` carries that user's credentials, `url(path, null)` none
- * (anonymous) and `url(path, { user, password })` others.
- */
-/**
- * Serves `files` from a temp folder with a Python server process: spawns it, reads its port from
- * its start-up line, ties its life to this process, waits until `ready(port)`, and on close stops
- * it and removes the folder. Any failure on the way cleans up the same way.
+ * Serves a folder with a Python server process: `files` written to a fresh temp folder (removed on
+ * close), or an existing `root` (kept: a test can stop a server and start another on the same
+ * folder). Spawns it, reads its port from its start-up line, ties its life to this process, waits
+ * until `ready(port)`, and on close stops it. Any failure on the way cleans up the same way.
  */
 async function startPythonServer(
   python: string,
-  files: ServedFiles,
+  content: { files: ServedFiles } | { root: string },
   args: (root: string) => string[],
   portLine: RegExp,
   name: string,
   ready: (port: number) => Promise<void>,
-): Promise<Omit<TransferServer, 'url'>> {
-  const root = await writeTree(files);
+): Promise<Omit<TransferServer, 'url'> & { root: string }> {
+  const owned = 'files' in content;
+  const root = owned ? await writeTree(content.files) : content.root;
+  const removeRoot = async (): Promise<void> => {
+    if (owned) await rm(root, { recursive: true, force: true });
+  };
   let started: Started;
   try {
     started = await spawnServer(python, args(root), portLine, name);
   } catch (error) {
-    await rm(root, { recursive: true, force: true });
+    await removeRoot();
     throw error;
   }
   const untie = tieToProcess(started.child);
@@ -229,7 +239,7 @@ async function startPythonServer(
   const close = async (): Promise<void> => {
     await stopChild(started.child);
     untie();
-    await rm(root, { recursive: true, force: true });
+    await removeRoot();
   };
   try {
     await ready(port);
@@ -237,14 +247,25 @@ async function startPythonServer(
     await close();
     throw error;
   }
-  return { port, close };
+  return { port, root, close };
 }
 
-export async function startFtpServer(options: FtpServerOptions): Promise<TransferServer & { url(path: string, as?: FtpLogin | null): string }> {
+/**
+ * pyftpdlib's standalone server (`python -m pyftpdlib`), one user whose home is a temp folder
+ * holding `files` (or the existing folder `root`); read-only unless `writable`. `url(path)` carries
+ * that user's credentials, `url(path, null)` none (anonymous) and `url(path, { user, password })` others.
+ */
+function contentOf(options: { files?: ServedFiles; root?: string }): { files: ServedFiles } | { root: string } {
+  return options.root !== undefined ? { root: options.root } : { files: options.files ?? {} };
+}
+
+export async function startFtpServer(
+  options: FtpServerOptions,
+): Promise<TransferServer & { root: string; url(path: string, as?: FtpLogin | null): string }> {
   const server = await startPythonServer(
     options.python,
-    options.files,
-    (root) => ['-m', 'pyftpdlib', '-i', HOST, '-p', '0', '-u', options.user, '-P', options.password, '-d', root],
+    contentOf(options),
+    (root) => ['-m', 'pyftpdlib', '-i', HOST, '-p', '0', '-u', options.user, '-P', options.password, '-d', root, ...(options.writable ? ['-w'] : [])],
     /starting FTP server on [\d.]+:(\d+)/,
     'pyftpdlib',
     (port) => awaitGreeting(port, '220'),
@@ -294,11 +315,149 @@ export interface TftpServerOptions {
 export async function startTftpServer(options: TftpServerOptions): Promise<TransferServer> {
   const server = await startPythonServer(
     options.python,
-    options.files,
+    { files: options.files },
     (root) => ['-u', TFTP_SCRIPT, root, '0', HOST],
     /listening on [\d.]+:(\d+)/,
     'tftpy',
     (port) => awaitTftpAnswer(port),
   );
   return { ...server, url: (path) => `tftp://${HOST}:${server.port}/${path.replace(/^\/+/, '')}` };
+}
+
+// --- SFTP / SCP ------------------------------------------------------------------------------
+
+export interface SftpServerOptions {
+  python: string;
+  /** An existing folder to serve (kept on close); default a fresh temp folder holding `files`. */
+  root?: string;
+  files?: ServedFiles;
+  username: string;
+  password: string;
+}
+
+/**
+ * asyncssh's SFTP and SCP server (test/servers/sftp_server.py), read-write, chrooted at its folder,
+ * one user with a password, a host key generated at start. `url(path)` is an `sftp://` URL with the
+ * user's credentials (`url(path, 'scp')` the `scp://` one).
+ */
+export async function startSftpServer(
+  options: SftpServerOptions,
+): Promise<TransferServer & { root: string; url(path: string, scheme?: 'sftp' | 'scp'): string }> {
+  const server = await startPythonServer(
+    options.python,
+    contentOf(options),
+    (root) => ['-u', SFTP_SCRIPT, root, '0', options.username, options.password, HOST],
+    /listening on [\d.]+:(\d+)/,
+    'asyncssh',
+    (port) => awaitGreeting(port, 'SSH-'),
+  );
+  const enc = encodeURIComponent;
+  return {
+    ...server,
+    url: (path: string, scheme: 'sftp' | 'scp' = 'sftp') =>
+      `${scheme}://${enc(options.username)}:${enc(options.password)}@${HOST}:${server.port}/${path.replace(/^\/+/, '')}`,
+  };
+}
+
+// --- HTTP upload server ----------------------------------------------------------------------
+
+export interface HttpUploadServerOptions {
+  /** The folder served (created if missing, kept on close); default a fresh temp folder, removed on close. */
+  root?: string;
+  /** When set, PUT, DELETE and MOVE need these Basic credentials; GET and HEAD stay anonymous. */
+  username?: string;
+  password?: string;
+}
+
+export interface HttpUploadServer extends TransferServer {
+  root: string;
+  /** Drops every open connection (a transfer in flight breaks), the server keeps listening. */
+  dropConnections(): void;
+}
+
+/**
+ * A plain-HTTP file server under a root folder, the way a web server with WebDAV-style uploads
+ * (nginx `dav_methods PUT DELETE MOVE; create_full_put_path on`) behaves: GET and HEAD with
+ * Content-Length, PUT streams the body to the file (parents created), DELETE, MOVE with a
+ * `Destination` header (replaces the target). Paths never leave the root.
+ */
+export async function startHttpUploadServer(options: HttpUploadServerOptions = {}): Promise<HttpUploadServer> {
+  const owned = options.root === undefined;
+  const root = options.root ?? (await mkdtemp(join(tmpdir(), 'netswim-http-root-')));
+  await mkdir(root, { recursive: true });
+  const expectedAuth =
+    options.username !== undefined ? `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}` : undefined;
+  const local = (urlPath: string): string | undefined => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(urlPath.split('?')[0] ?? '');
+    } catch {
+      return undefined;
+    }
+    const target = resolve(root, `.${decoded.startsWith('/') ? '' : '/'}${decoded}`);
+    return target === root || target.startsWith(`${root}/`) ? target : undefined;
+  };
+  const server = http.createServer((req, res) => {
+    const reply = (status: number, text = ''): void => {
+      if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    };
+    const path = local(req.url ?? '/');
+    if (!path) return reply(400, 'bad path');
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD' && expectedAuth && req.headers.authorization !== expectedAuth) {
+      req.resume();
+      res.setHeader('www-authenticate', 'Basic realm="netswim"');
+      return reply(401, 'unauthorized');
+    }
+    void (async () => {
+      try {
+        if (method === 'GET' || method === 'HEAD') {
+          const info = await stat(path).catch(() => undefined);
+          if (!info?.isFile()) return reply(404, 'not found');
+          res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': info.size });
+          if (method === 'HEAD') return void res.end();
+          await pipeline(createReadStream(path), res);
+        } else if (method === 'PUT') {
+          await mkdir(dirname(path), { recursive: true });
+          await pipeline(req, createWriteStream(path));
+          reply(201);
+        } else if (method === 'DELETE') {
+          const existed = await stat(path).then(() => true, () => false);
+          await rm(path, { force: true });
+          reply(existed ? 204 : 404);
+        } else if (method === 'MOVE') {
+          const destination = req.headers.destination;
+          const target = typeof destination === 'string' ? local(new URL(destination, 'http://x').pathname) : undefined;
+          if (!target) return reply(400, 'bad destination');
+          await mkdir(dirname(target), { recursive: true });
+          await rename(path, target);
+          reply(201);
+        } else {
+          reply(405, 'method not allowed');
+        }
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (!res.destroyed) reply(code === 'ENOENT' ? 404 : 500, (error as Error).message);
+      }
+    })();
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(0, HOST, resolveListen);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    root,
+    url: (path) => `http://${HOST}:${port}/${path.replace(/^\/+/, '')}`,
+    dropConnections: () => server.closeAllConnections(),
+    close: async () => {
+      await new Promise<void>((resolveClose) => {
+        server.closeAllConnections();
+        server.close(() => resolveClose());
+      });
+      if (owned) await rm(root, { recursive: true, force: true });
+    },
+  };
 }
