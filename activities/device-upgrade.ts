@@ -15,6 +15,7 @@ import { COPY_QUESTIONS, DELETE_QUESTIONS } from './cli-dialogues.ts';
 import { asActivityFailure, onDevice, resolveCliTarget } from './device-target.ts';
 import { cleanupFlash, type CleanupOutcome, type CleanupRequest } from './flash-cleanup.ts';
 import { osFamilyOf, runPrechecks, type PrecheckRequest } from './prechecks.ts';
+import { captureHealth, type HealthCapture, type HealthRequest } from './health.ts';
 import type { PrecheckResult } from '../domain/prechecks.ts';
 
 export interface UpgradeActivityDeps {
@@ -110,6 +111,11 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
     /** The readiness prechecks (domain/prechecks): pass / warn / fail / skipped, each with its CLI and output. */
     async runReadinessPrechecks(request: PrecheckRequest): Promise<PrecheckResult[]> {
       return onDevice(await target(request.deviceId), (session) => runPrechecks(session, request, deps.imageServiceUrl));
+    },
+
+    /** CPU, routes, interfaces and custom checks, the same before and after activation. Read-only. */
+    async captureHealth(request: HealthRequest): Promise<HealthCapture> {
+      return onDevice(await target(request.deviceId), (session) => captureHealth(session, deps.db, request));
     },
 
     /** Deletes unused image files until the new image fits; each deletion is audited. */

@@ -23,6 +23,7 @@ import { asGoldenImage, complianceReport, usingCounts } from './compliance.ts';
 import { registerInventoryRoutes } from './inventory-routes.ts';
 import { parseJson, parseValue, type Env } from './request.ts';
 import { registerSiteRoutes } from './sites-routes.ts';
+import { registerCheckRoutes } from './checks-routes.ts';
 import { createUrlImport } from '../store/url-imports.ts';
 import { imageImportWorkflowId } from '../workflows/definitions.ts';
 import type { imageImport } from '../workflows/image-import.ts';
@@ -47,6 +48,7 @@ import {
 } from './schemas.ts';
 import { ImageIntegrityError, startUpgrade, UpgradeAlreadyRunningError } from './start-upgrade.ts';
 import { readUpgrade } from './upgrade-status.ts';
+import { registerUpgradeListRoutes } from './upgrade-list.ts';
 
 export interface ApiDeps {
   db: Database;
@@ -321,12 +323,13 @@ export function createApi(deps: ApiDeps): Hono<Env> {
   });
 
   registerSiteRoutes(app, { db: deps.db, logger: deps.logger, read, operate, jsonLimit });
+  registerCheckRoutes(app, { db: deps.db, logger: deps.logger, read, operate, jsonLimit });
   registerInventoryRoutes(app, { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger, read, operate, jsonLimit });
 
   app.post('/upgrades', operate, jsonLimit, async (c) => {
     const body = await parseJson(c, NewUpgradeBody);
     if (!body.ok) return body.response;
-    const { device: deviceKey, imageId, reloadTimeoutSeconds, disabledChecks } = body.value;
+    const { device: deviceKey, imageId, reloadTimeoutSeconds, disabledChecks, rollbackOnFailure } = body.value;
     const device = UUID.test(deviceKey) ? await getDevice(deps.db, deviceKey) : await findDeviceByHostname(deps.db, deviceKey);
     if (!device) return c.json({ error: `no device ${deviceKey}` }, 404);
     const image = await getImage(deps.db, imageId);
@@ -341,6 +344,7 @@ export function createApi(deps: ApiDeps): Hono<Env> {
         requestedBy: c.get('role'),
         ...(reloadTimeoutSeconds ? { reloadTimeoutSeconds } : {}),
         ...(disabledChecks ? { disabledChecks } : {}),
+        ...(rollbackOnFailure !== undefined ? { rollbackOnFailure } : {}),
       };
       workflowId = await startUpgrade(deps.db, deps.temporal, deps.taskQueue, request);
     } catch (error) {
@@ -351,6 +355,8 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     deps.logger.info('upgrade started', { workflowId, device: device.hostname, version: image.version });
     return c.json({ workflowId, device: device.hostname, targetVersion: image.version }, 201);
   });
+
+  registerUpgradeListRoutes(app, { db: deps.db, temporal: deps.temporal, logger: deps.logger, read });
 
   // Workflow ids contain slashes (upgrade/<device>/<id>): take the rest of the path.
   app.get('/upgrades/*', read, async (c) => {

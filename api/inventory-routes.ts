@@ -1,24 +1,17 @@
 // Inventory runs: on demand through the API, and on the Temporal schedule (workers/inventory-schedule.ts).
 import { randomUUID } from 'node:crypto';
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
-import type { Hono, MiddlewareHandler } from 'hono';
-import type { Logger } from '../runtime/logger.ts';
-import type { Database } from '../store/database.ts';
+import type { Hono } from 'hono';
 import { listInventoryTargets } from '../store/devices.ts';
 import { INVENTORY_SCHEDULE_ID, inventoryProgressQuery, inventoryWorkflowId, type InventoryProgress, type InventoryRunInput } from '../workflows/definitions.ts';
 import type { inventoryFleet } from '../workflows/inventory.ts';
-import { parseJson, parseValue, pathRest, type Env } from './request.ts';
+import { parseJson, parseValue, pathRest, type Env, type RouteDeps } from './request.ts';
 import { InventoryRunBody, InventoryWorkflowIdParam } from './schemas.ts';
 import { closedReason, findExecution, timesOf } from './workflow-view.ts';
 
-export interface InventoryRouteDeps {
-  db: Database;
+export interface InventoryRouteDeps extends RouteDeps {
   temporal: Client;
   taskQueue: string;
-  logger: Logger;
-  read: MiddlewareHandler<Env>;
-  operate: MiddlewareHandler<Env>;
-  jsonLimit: MiddlewareHandler<Env>;
 }
 
 export function registerInventoryRoutes(app: Hono<Env>, deps: InventoryRouteDeps): void {

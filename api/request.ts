@@ -1,10 +1,21 @@
 // Reading requests: JSON bodies and parameters through zod, with one error shape for clients.
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
+import type { Logger } from '../runtime/logger.ts';
+import type { Database } from '../store/database.ts';
 import type { AuthVariables } from './auth.ts';
 import { describeZodError } from './schemas.ts';
 
 export type Env = { Variables: AuthVariables };
+
+/** What every route module gets: the records, a logger, and the permission guards. */
+export interface RouteDeps {
+  db: Database;
+  logger: Logger;
+  read: MiddlewareHandler<Env>;
+  operate: MiddlewareHandler<Env>;
+  jsonLimit: MiddlewareHandler<Env>;
+}
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; response: Response };
 

@@ -92,6 +92,7 @@ export const NewUpgradeBody = z
     device: z.string().min(1).max(64).describe('device id or hostname'),
     imageId: z.uuid(),
     reloadTimeoutSeconds: z.number().int().min(30).max(7200).optional(),
+    rollbackOnFailure: z.boolean().optional().describe('boot the previous image again when activation or postchecks fail (default true)'),
     disabledChecks: z.array(z.enum(PRECHECK_NAMES)).max(PRECHECK_NAMES.length).optional().describe('readiness checks to skip for this run'),
   })
   .strict();
@@ -171,3 +172,49 @@ export const WorkflowIdParam = z.string().regex(/^upgrade\/[A-Za-z0-9.-]+\/[A-Za
 export function describeZodError(error: z.ZodError): string {
   return z.prettifyError(error);
 }
+
+/** Where a page of GET /upgrades ends: requested_at to the microsecond (UTC) and the workflow id. */
+export interface UpgradeCursorKey {
+  requestedAt: string;
+  workflowId: string;
+}
+
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** The opaque `nextCursor` of GET /upgrades: base64url of `[requestedAt, workflowId]`. */
+export function encodeUpgradeCursor(key: UpgradeCursorKey): string {
+  return Buffer.from(JSON.stringify([key.requestedAt, key.workflowId])).toString('base64url');
+}
+
+const UpgradeCursor = z
+  .string()
+  .max(512)
+  .transform((cursor, ctx): UpgradeCursorKey => {
+    try {
+      const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+      if (Array.isArray(value) && value.length === 2) {
+        const [requestedAt, workflowId] = value as unknown[];
+        if (typeof requestedAt === 'string' && CURSOR_TIME.test(requestedAt) && typeof workflowId === 'string' && WorkflowIdParam.safeParse(workflowId).success) {
+          return { requestedAt, workflowId };
+        }
+      }
+    } catch {
+      // not base64url JSON: reported below
+    }
+    ctx.addIssue({ code: 'custom', message: 'cursor: not a nextCursor from GET /upgrades' });
+    return z.NEVER;
+  });
+
+export const UPGRADE_LIST_STATUSES = ['in-progress', 'success', 'failed'] as const;
+
+/** GET /upgrades: filters, page size and where to continue. */
+export const UpgradeListQuery = z
+  .object({
+    status: z.enum(UPGRADE_LIST_STATUSES).optional(),
+    device: HostnameParam.optional().describe('device hostname'),
+    site: SitePath.optional().describe('this site and every site below it'),
+    image: z.uuid('image: an image id').optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    cursor: UpgradeCursor.optional(),
+  })
+  .strict();

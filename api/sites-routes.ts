@@ -1,22 +1,12 @@
 // Sites: the tree that devices, golden tags and (later) distribution servers are placed in.
-import type { Hono, MiddlewareHandler } from 'hono';
+import type { Hono } from 'hono';
 import { parentSitePath, siteKindRefusal } from '../domain/sites.ts';
 import { SITE_ROOT } from '../domain/golden.ts';
-import type { Logger } from '../runtime/logger.ts';
-import type { Database } from '../store/database.ts';
 import { deleteSite, getSite, insertSite, listSites, siteReferences } from '../store/sites.ts';
-import { parseJson, parseValue, pathRest, type Env } from './request.ts';
+import { parseJson, parseValue, pathRest, type Env, type RouteDeps } from './request.ts';
 import { NewSiteBody, SitePath } from './schemas.ts';
 
-export interface SiteRouteDeps {
-  db: Database;
-  logger: Logger;
-  read: MiddlewareHandler<Env>;
-  operate: MiddlewareHandler<Env>;
-  jsonLimit: MiddlewareHandler<Env>;
-}
-
-export function registerSiteRoutes(app: Hono<Env>, deps: SiteRouteDeps): void {
+export function registerSiteRoutes(app: Hono<Env>, deps: RouteDeps): void {
   app.get('/sites', deps.read, async (c) => c.json(await listSites(deps.db)));
 
   // Catalyst Center's rule: the parent exists first, and a floor goes in a building.

@@ -36,6 +36,7 @@ export interface StartUpgradeRequest {
   requestedBy: string;
   reloadTimeoutSeconds?: number;
   disabledChecks?: PrecheckName[];
+  rollbackOnFailure?: boolean;
 }
 
 async function isRunning(temporal: Client, workflowId: string): Promise<boolean> {
@@ -62,6 +63,7 @@ export async function startUpgrade(db: Database, temporal: Client, taskQueue: st
     };
     if (request.reloadTimeoutSeconds) input.reloadTimeoutSeconds = request.reloadTimeoutSeconds;
     if (request.disabledChecks?.length) input.disabledChecks = request.disabledChecks;
+    if (request.rollbackOnFailure !== undefined) input.rollbackOnFailure = request.rollbackOnFailure;
     const workflowId = upgradeWorkflowId(device.hostname, randomUUID().slice(0, 8));
     await temporal.workflow.start<typeof deviceUpgrade>('deviceUpgrade', {
       workflowId,

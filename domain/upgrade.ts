@@ -2,6 +2,7 @@
 // workflow makes on what activities report. No secrets ever appear in these types.
 import type { FlashListing } from './parsers/dir-flash.ts';
 import type { PrecheckName } from './prechecks/types.ts';
+import type { HealthSnapshot, PostcheckDiff } from './postchecks.ts';
 
 export const UPGRADE_STAGES = [
   'queued',
@@ -12,6 +13,8 @@ export const UPGRADE_STAGES = [
   'activate',
   'reload',
   'verify',
+  'postcheck',
+  'rollback',
   'done',
   'failed',
 ] as const;
@@ -40,6 +43,8 @@ export interface UpgradeInput {
   reloadTimeoutSeconds?: number;
   /** Readiness checks turned off for this run (their results say `skipped`). */
   disabledChecks?: PrecheckName[];
+  /** Boot the previous image again when activation or the postchecks fail (default true). */
+  rollbackOnFailure?: boolean;
 }
 
 /** What `readInventory` reports about a device. */
@@ -69,9 +74,11 @@ export interface CheckResult {
 export interface UpgradeEvent {
   stage: UpgradeStage;
   message: string;
+  /** Workflow time (ISO) the event happened: the task's timings. */
+  at?: string;
 }
 
-export type UpgradeOutcome = 'upgraded' | 'already-running' | 'failed';
+export type UpgradeOutcome = 'upgraded' | 'already-running' | 'failed' | 'rolled-back';
 
 export interface UpgradeStatus {
   stage: UpgradeStage;
@@ -84,6 +91,9 @@ export interface UpgradeStatus {
   events: UpgradeEvent[];
   outcome?: UpgradeOutcome;
   error?: string;
+  /** Health before activation and after it, and how they compare. */
+  health?: { pre?: HealthSnapshot; post?: HealthSnapshot };
+  diff?: PostcheckDiff;
 }
 
 export interface UpgradeResult {
@@ -105,7 +115,9 @@ const STAGE_PERCENT: Record<UpgradeStage, number> = {
   distribute: 15,
   activate: 60,
   reload: 70,
-  verify: 95,
+  verify: 90,
+  postcheck: 95,
+  rollback: 95,
   done: 100,
   failed: 100,
 };

@@ -13,9 +13,11 @@ import type { ReloadOutcome, UpgradeActivities } from '../activities/device-upgr
 import type { InventoryActivities } from '../activities/inventory.ts';
 import { STAGE } from '../domain/search-attributes.ts';
 import { summarizePrechecks } from '../domain/prechecks/types.ts';
+import { diffSnapshots } from '../domain/postchecks.ts';
 import {
   plannedBootVariables,
   stagePercent,
+  type DeviceInventory,
   type UpgradeInput,
   type UpgradeResult,
   type UpgradeStage,
@@ -69,6 +71,7 @@ const RELOAD_OUTCOME_TEXT: Record<ReloadOutcome, string> = {
 
 export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult> {
   const { image } = input;
+  const deviceId = input.device.deviceId;
   const status: UpgradeStatus = {
     stage: 'queued',
     percent: 0,
@@ -79,10 +82,11 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
   };
   setHandler(upgradeStatusQuery, () => status);
 
+  const note = (stage: UpgradeStage, message: string) => status.events.push({ stage, message, at: new Date().toISOString() });
   const enter = (stage: UpgradeStage, message: string) => {
     status.stage = stage;
     status.percent = stagePercent(stage);
-    status.events.push({ stage, message });
+    note(stage, message);
     upsertSearchAttributes([{ key: STAGE, value: stage }]);
     setCurrentDetails(`**${stage}** — ${message}`);
     log.info(message, { stage, device: input.device.hostname });
@@ -95,64 +99,114 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
     throw ApplicationFailure.nonRetryable(message, 'UpgradeFailed', status);
   };
 
+  /** Custom checks (and, around activation, the health snapshot) at one point of the upgrade. */
+  const checkpoint = async (phase: 'pre' | 'post', stage: 'distribution' | 'activation') => {
+    const capture = await device.captureHealth({ deviceId, phase, stage });
+    status.checks.push(...capture.custom);
+    return capture.snapshot;
+  };
+
+  let before: DeviceInventory | undefined;
   try {
     enter('inventory', `reading ${input.device.hostname}`);
-    const before = await device.readInventory(input.device.deviceId);
+    before = await device.readInventory(deviceId);
     status.fromVersion = before.version;
+    const filesystem = before.flash.filesystem;
 
     if (sameVersion(before.version, image.version) && before.runningImage === image.fileName) {
       status.outcome = 'already-running';
-      await refreshRecord(input.device.deviceId);
+      await refreshRecord(deviceId);
       enter('done', `${input.device.hostname} already runs ${image.version}`);
       return result('already-running', before.version, before.runningImage, before.bootVariables);
     }
 
     enter('precheck', `readiness checks on ${input.device.hostname} for ${image.fileName}`);
-    const checks = await device.runReadinessPrechecks({ deviceId: input.device.deviceId, image, ...(input.disabledChecks ? { disabledChecks: input.disabledChecks } : {}) });
+    const checks = await device.runReadinessPrechecks({ deviceId, image, ...(input.disabledChecks ? { disabledChecks: input.disabledChecks } : {}) });
     status.checks.push(...checks);
+    await checkpoint('pre', 'distribution');
     const readiness = summarizePrechecks(checks);
-    status.events.push({ stage: 'precheck', message: readiness.message });
+    note('precheck', readiness.message);
     if (!readiness.proceed) fail(`precheck failed: ${readiness.message}`);
 
     if (checks.some((c) => c.name === 'flash-space' && c.status === 'warn')) {
-      enter('cleanup', `making room on ${before.flash.filesystem}: for ${image.fileName}`);
-      const cleaned = await device.cleanupFlash({ deviceId: input.device.deviceId, hostname: input.device.hostname, workflowId: workflowInfo().workflowId, image });
-      status.events.push({
-        stage: 'cleanup',
-        message: `deleted ${cleaned.deleted.map((f) => `${f.name} (${f.size} bytes)`).join(', ') || 'nothing'}; ${cleaned.freeBytesAfter} bytes free`,
-      });
+      enter('cleanup', `making room on ${filesystem}: for ${image.fileName}`);
+      const cleaned = await device.cleanupFlash({ deviceId, hostname: input.device.hostname, workflowId: workflowInfo().workflowId, image });
+      note('cleanup', `deleted ${cleaned.deleted.map((f) => `${f.name} (${f.size} bytes)`).join(', ') || 'nothing'}; ${cleaned.freeBytesAfter} bytes free`);
     }
 
-    enter('distribute', `copying ${image.fileName} (${image.sizeBytes} bytes) to ${before.flash.filesystem}:`);
-    const copy = await transfer.distributeImage({ deviceId: input.device.deviceId, image, filesystem: before.flash.filesystem });
-    status.events.push({ stage: 'distribute', message: copy.copied ? `copied and verified MD5 ${copy.md5}` : `already on flash with MD5 ${copy.md5}` });
+    enter('distribute', `copying ${image.fileName} (${image.sizeBytes} bytes) to ${filesystem}:`);
+    const copy = await transfer.distributeImage({ deviceId, image, filesystem });
+    note('distribute', copy.copied ? `copied and verified MD5 ${copy.md5} in ${copy.seconds.toFixed(1)} s` : `already on flash with MD5 ${copy.md5}`);
+    await checkpoint('post', 'distribution');
 
-    const bootVariables = plannedBootVariables(before.flash.filesystem, image, before.runningImage);
+    const preHealth = await checkpoint('pre', 'activation');
+    status.health = preHealth ? { pre: preHealth } : {};
+    const bootVariables = plannedBootVariables(filesystem, image, before.runningImage);
     enter('activate', `boot variable ${bootVariables.join(';')}, saving configuration`);
-    await device.setBootVariables({ deviceId: input.device.deviceId, bootVariables });
+    await device.setBootVariables({ deviceId, bootVariables });
 
+    const after = await reloadAndWait(before);
+    if (!sameVersion(after.version, image.version) || after.runningImage !== image.fileName) {
+      return await rollBack(`activation failed: ${input.device.hostname} booted ${after.runningImage} (${after.version}) instead of ${image.fileName} (${image.version})`, after);
+    }
+    enter('verify', `${input.device.hostname} is back running ${after.version}`);
+
+    enter('postcheck', 'comparing health after activation with before');
+    const postHealth = await checkpoint('post', 'activation');
+    status.health = { ...status.health, ...(postHealth ? { post: postHealth } : {}) };
+    if (preHealth && postHealth) {
+      const diff = diffSnapshots(preHealth, postHealth);
+      status.diff = diff;
+      note('postcheck', diff.reason);
+      if (diff.status === 'fail') return await rollBack(`postcheck failed: ${diff.reason}`, after);
+    }
+
+    status.outcome = 'upgraded';
+    await refreshRecord(deviceId);
+    enter('done', `${input.device.hostname} upgraded from ${before.version} to ${after.version}`);
+    return result('upgraded', before.version, after.runningImage, after.bootVariables);
+  } catch (error) {
+    if (status.stage !== 'failed' && status.outcome !== 'rolled-back') fail(`${status.stage} failed: ${error instanceof Error ? causeMessage(error) : String(error)}`);
+    throw error;
+  }
+
+  /** Sends the reload (never twice: see sendReload) and waits, bounded, for the device to return. */
+  async function reloadAndWait(since: DeviceInventory): Promise<DeviceInventory> {
     enter('reload', `reloading ${input.device.hostname}`);
-    const sent = await reload.sendReload({ deviceId: input.device.deviceId, before });
-    status.events.push({ stage: 'reload', message: RELOAD_OUTCOME_TEXT[sent] });
+    const sent = await reload.sendReload({ deviceId, before: since });
+    note('reload', RELOAD_OUTCOME_TEXT[sent]);
     const timeoutSeconds = input.reloadTimeoutSeconds ?? DEFAULT_RELOAD_TIMEOUT_SECONDS;
     const waiter = proxyActivities<UpgradeActivities>({
       startToCloseTimeout: `${timeoutSeconds + 120} seconds`,
       heartbeatTimeout: '1 minute',
       retry: { initialInterval: '5 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['DeviceDidNotReturn'] },
     });
-    const after = await waiter.waitForReload({ deviceId: input.device.deviceId, before, timeoutSeconds });
+    return waiter.waitForReload({ deviceId, before: since, timeoutSeconds });
+  }
 
-    enter('verify', `${input.device.hostname} is back running ${after.version}`);
-    if (!sameVersion(after.version, image.version) || after.runningImage !== image.fileName) {
-      fail(`${input.device.hostname} booted ${after.runningImage} (${after.version}) instead of ${image.fileName} (${image.version})`);
+  /**
+   * Puts the previous image back: boot it first (the new one stays as fallback), save, reload
+   * unless the device already runs it (a failed boot fell through to it), verify. Ends the
+   * workflow as failed with outcome `rolled-back` and the reason.
+   */
+  async function rollBack(reason: string, current: DeviceInventory): Promise<never> {
+    const previous = before!;
+    if (input.rollbackOnFailure === false) return fail(`${reason} (rollback is turned off for this upgrade)`);
+    const fs = previous.flash.filesystem;
+    const bootVariables = [`${fs}:${previous.runningImage}`, `${fs}:${image.fileName}`];
+    enter('rollback', `${reason}; booting ${previous.runningImage} (${previous.version}) again`);
+    await device.setBootVariables({ deviceId, bootVariables });
+    let running = current;
+    if (current.runningImage !== previous.runningImage) running = await reloadAndWait(current);
+    if (running.runningImage !== previous.runningImage || !sameVersion(running.version, previous.version)) {
+      return fail(`${reason}; rollback failed: ${input.device.hostname} runs ${running.runningImage} (${running.version}), not ${previous.runningImage}`);
     }
-    status.outcome = 'upgraded';
-    await refreshRecord(input.device.deviceId);
-    enter('done', `${input.device.hostname} upgraded from ${before.version} to ${after.version}`);
-    return result('upgraded', before.version, after.runningImage, after.bootVariables);
-  } catch (error) {
-    if (status.stage !== 'failed') fail(`${status.stage} failed: ${error instanceof Error ? causeMessage(error) : String(error)}`);
-    throw error;
+    await refreshRecord(deviceId);
+    const message = `${reason}; rolled back to ${previous.version}`;
+    status.outcome = 'rolled-back';
+    status.error = message;
+    enter('failed', message);
+    throw ApplicationFailure.nonRetryable(message, 'RolledBack', status);
   }
 
   function result(outcome: UpgradeResult['outcome'], fromVersion: string, runningImage: string, bootVariables: string[]): UpgradeResult {
