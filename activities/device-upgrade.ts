@@ -17,10 +17,16 @@ import { cleanupFlash, type CleanupOutcome, type CleanupRequest } from './flash-
 import { osFamilyOf, runPrechecks, type PrecheckRequest } from './prechecks.ts';
 import { captureHealth, type HealthCapture, type HealthRequest } from './health.ts';
 import type { PrecheckResult } from '../domain/prechecks.ts';
+import { deviceSourceUrl } from '../distribution/site-servers.ts';
+import type { ImageStore } from '../images/image-store.ts';
+import { getDevice } from '../store/devices.ts';
+import { scrubSecret, siteServersOf, type SiteDistributionActivities } from './site-distribution.ts';
 
 export interface UpgradeActivityDeps {
   db: Queryable;
   secretBox: SecretBox;
+  /** Image bytes, staged from here onto the sites' distribution servers. */
+  imageStore: ImageStore;
   /** Base URL devices use to fetch images from netswim's image service. */
   imageServiceUrl: string;
   logger: Logger;
@@ -36,6 +42,33 @@ export interface DistributeResult {
   copied: boolean;
   md5: string;
   seconds: number;
+  /** Where the device copied the image from (display URL, password as ***); absent when it was already on flash. */
+  source?: string;
+  /** Each source considered, in order, with why it was not used (display URLs only). */
+  attempts: DistributeAttempt[];
+}
+
+export interface DistributeAttempt {
+  source: string;
+  error?: string;
+}
+
+/** A URL a device can copy the image from; `url` may carry a password and never leaves the activity. */
+interface CopySource {
+  url: string;
+  display: string;
+  password?: string;
+}
+
+/** The text with a source's URL shown in display form and its password masked. */
+function scrub(text: string, source: CopySource): string {
+  return scrubSecret(text.split(source.url).join(source.display), source.password);
+}
+
+/** An error thrown while the copy ran, rebuilt from its scrubbed message (the stack would carry the original). */
+function scrubbedFailure(error: unknown, source: CopySource): unknown {
+  if (!(error instanceof Error) || error instanceof ApplicationFailure) return error;
+  return ApplicationFailure.create({ message: scrub(error.message, source), type: error.name });
 }
 
 export interface TransferProgress {
@@ -102,6 +135,28 @@ async function md5OnDevice(session: CliSession, path: string): Promise<string> {
 export function createUpgradeActivities(deps: UpgradeActivityDeps) {
   const target = (deviceId: string): Promise<CliTarget> => resolveCliTarget(deps.db, deps.secretBox, deviceId);
 
+  /**
+   * Where the device copies from, in order: its site's primary server, the secondary, then
+   * netswim's image service. A server the device may not use (the wireless controllers' root
+   * location limit) is left out, its reason recorded in `attempts`.
+   */
+  async function copySources(deviceId: string, image: ImageRef, attempts: DistributeAttempt[]): Promise<CopySource[]> {
+    const sources: CopySource[] = [];
+    const device = await getDevice(deps.db, deviceId);
+    for (const s of device ? await siteServersOf(deps.db, deps.secretBox, device) : []) {
+      try {
+        const { url, display } = deviceSourceUrl(s.server, image.fileName);
+        if (s.refusal) attempts.push({ source: display, error: `not used: ${s.refusal}` });
+        else sources.push({ url, display, ...(s.server.password ? { password: s.server.password } : {}) });
+      } catch (error) {
+        attempts.push({ source: `${s.role} server ${s.name}`, error: scrubSecret((error as Error).message, s.server.password) });
+      }
+    }
+    const service = `${deps.imageServiceUrl}/images/${image.sha256}/${image.fileName}`;
+    sources.push({ url: service, display: service });
+    return sources;
+  }
+
   return {
     /** Reads `show version`, `dir flash:` and the boot variables. Read-only. */
     async readInventory(deviceId: string): Promise<DeviceInventory> {
@@ -124,8 +179,9 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
     },
 
     /**
-     * Puts the image into the device's flash from netswim's image service and proves it with
-     * `verify /md5`. Skips the copy when the file is already there with the right MD5; a file
+     * Puts the image into the device's flash — from its site's primary distribution server, else
+     * the secondary, else netswim's image service (copySources; credentials stay in here) — and
+     * proves it with `verify /md5`. Skips the copy when the file is already there with the right MD5; a file
      * that arrives with the wrong MD5 is deleted and the attempt fails (Temporal retries it).
      */
     async distributeImage(request: DistributeRequest): Promise<DistributeResult> {
@@ -133,6 +189,8 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
       const started = Date.now();
       const path = `${filesystem}:${image.fileName}`;
       const progress: TransferProgress = { phase: 'checking', bytes: 0, totalBytes: image.sizeBytes, percent: 0 };
+      const attempts: DistributeAttempt[] = [];
+      const sources = await copySources(request.deviceId, image, attempts);
       const stopHeartbeat = keepHeartbeating(() => progress);
       try {
         return await onDevice(await target(request.deviceId), async (session) => {
@@ -143,7 +201,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
             if (present) {
               progress.phase = 'verifying';
               const md5 = await md5OnDevice(session, path);
-              if (md5 === image.md5) return { copied: false, md5, seconds: (Date.now() - started) / 1000 };
+              if (md5 === image.md5) return { copied: false, md5, seconds: (Date.now() - started) / 1000, attempts };
               if (image.fileName === state.runningImage) {
                 throw ApplicationFailure.nonRetryable(
                   `${path} is the running image but its MD5 ${md5} differs from the repository's ${image.md5}; refusing to overwrite it`,
@@ -153,21 +211,47 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
             }
 
             progress.phase = 'copying';
-            const url = `${deps.imageServiceUrl}/images/${image.sha256}/${image.fileName}`;
-            let marks = 0;
-            const output = await session.run(`copy ${url} ${filesystem}:`, {
-              timeoutMs: 2 * 60 * 60_000,
-              answers: COPY_QUESTIONS,
-              onOutput: (chunk) => {
-                marks += chunk.split('!').length - 1;
-                progress.bytes = Math.min(image.sizeBytes, marks * BYTES_PER_PROGRESS_MARK);
-                progress.percent = Math.min(99, Math.floor((100 * progress.bytes) / image.sizeBytes));
-              },
-            });
-            const copyError = findCliError(output);
-            if (copyError) {
+            // Sources in order: the site's primary, its secondary, netswim's image service. A copy
+            // the device refuses (CLI error) moves on to the next; the last error fails the attempt.
+            let source: CopySource | undefined;
+            let lastError: { message: string; type: string } | undefined;
+            for (const candidate of sources) {
+              let marks = 0;
+              progress.bytes = 0;
+              progress.percent = 0;
+              let output: string;
+              try {
+                output = await session.run(`copy ${candidate.url} ${filesystem}:`, {
+                  timeoutMs: 2 * 60 * 60_000,
+                  answers: COPY_QUESTIONS,
+                  onOutput: (chunk) => {
+                    marks += chunk.split('!').length - 1;
+                    progress.bytes = Math.min(image.sizeBytes, marks * BYTES_PER_PROGRESS_MARK);
+                    progress.percent = Math.min(99, Math.floor((100 * progress.bytes) / image.sizeBytes));
+                  },
+                });
+              } catch (error) {
+                // Timeouts and dropped sessions name the command: the URL may carry a password.
+                throw scrubbedFailure(error, candidate);
+              }
+              const copyError = findCliError(output);
+              if (!copyError) {
+                source = candidate;
+                attempts.push({ source: candidate.display });
+                break;
+              }
+              const message = `copy from ${candidate.display} to ${path} failed: ${scrub(copyError, candidate)}`;
+              attempts.push({ source: candidate.display, error: message });
               const type = /space/i.test(copyError) ? 'InsufficientFlash' : 'CopyFailed';
-              throw ApplicationFailure.create({ message: `copy to ${path} failed: ${copyError}`, type, nonRetryable: type === 'InsufficientFlash' });
+              lastError = { message, type };
+              // No room is no room, whatever the source.
+              if (type === 'InsufficientFlash') break;
+              deps.logger.warn('copy from a source failed; trying the next', { device: state.hostname, source: candidate.display, error: message });
+            }
+            if (!source) {
+              const { message, type } = lastError ?? { message: `copy to ${path} failed: no source`, type: 'CopyFailed' };
+              const tried = attempts.length > 1 ? ` (tried ${attempts.map((a) => a.source).join(', ')})` : '';
+              throw ApplicationFailure.create({ message: `${message}${tried}`, type, nonRetryable: type === 'InsufficientFlash', details: [attempts] });
             }
             progress.bytes = image.sizeBytes;
             progress.percent = 100;
@@ -182,8 +266,8 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
                 'ChecksumMismatch',
               );
             }
-            deps.logger.info('image distributed', { device: state.hostname, file: image.fileName, bytes: image.sizeBytes });
-            return { copied: true, md5, seconds: (Date.now() - started) / 1000 };
+            deps.logger.info('image distributed', { device: state.hostname, file: image.fileName, bytes: image.sizeBytes, source: source.display });
+            return { copied: true, md5, seconds: (Date.now() - started) / 1000, source: source.display, attempts };
           } finally {
             stopCancel();
           }
@@ -282,4 +366,5 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
   };
 }
 
-export type UpgradeActivities = ReturnType<typeof createUpgradeActivities>;
+/** What the upgrade workflow calls: the device activities and the staging on site servers (activities/site-distribution.ts). */
+export type UpgradeActivities = ReturnType<typeof createUpgradeActivities> & SiteDistributionActivities;

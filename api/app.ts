@@ -24,6 +24,7 @@ import { registerInventoryRoutes } from './inventory-routes.ts';
 import { parseJson, parseValue, type Env } from './request.ts';
 import { registerSiteRoutes } from './sites-routes.ts';
 import { registerCheckRoutes } from './checks-routes.ts';
+import { registerDistributionRoutes } from './distribution-routes.ts';
 import { createUrlImport } from '../store/url-imports.ts';
 import { imageImportWorkflowId } from '../workflows/definitions.ts';
 import type { imageImport } from '../workflows/image-import.ts';
@@ -324,6 +325,7 @@ export function createApi(deps: ApiDeps): Hono<Env> {
 
   registerSiteRoutes(app, { db: deps.db, logger: deps.logger, read, operate, jsonLimit });
   registerCheckRoutes(app, { db: deps.db, logger: deps.logger, read, operate, jsonLimit });
+  registerDistributionRoutes(app, { db: deps.db, secretBox: deps.secretBox, logger: deps.logger, read, operate, jsonLimit });
   registerInventoryRoutes(app, { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger, read, operate, jsonLimit });
 
   app.post('/upgrades', operate, jsonLimit, async (c) => {

@@ -4,6 +4,7 @@ import { DEVICE_ROLES as GOLDEN_ROLES, normalizeSitePath } from '../domain/golde
 import { SITE_KINDS } from '../domain/sites.ts';
 import { PRECHECK_NAMES } from '../domain/prechecks/types.ts';
 import { SAFE_FILE_NAME_RULE, isSafeFileName } from '../domain/image-name.ts';
+import { DISTRIBUTION_PROTOCOLS } from '../distribution/site-servers.ts';
 
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/;
 const FAMILY = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -218,3 +219,27 @@ export const UpgradeListQuery = z
     cursor: UpgradeCursor.optional(),
   })
   .strict();
+
+// --- distribution servers (api/distribution-routes.ts) ---------------------------------------
+
+const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const DistributionServerName = z.string().regex(SERVER_NAME, 'server name: letters, digits, . _ and -, up to 64 characters');
+
+/** POST /distribution-servers; host and root location are checked further by checkServer (distribution/site-servers.ts). */
+export const NewDistributionServerBody = z
+  .object({
+    name: DistributionServerName,
+    protocol: z.enum(DISTRIBUTION_PROTOCOLS),
+    host: z.string().min(1).max(253),
+    port: z.number().int().min(1).max(65535).optional().describe('default: the protocol\'s (22, 21, 80)'),
+    rootLocation: z.string().min(1).max(255).describe('the folder images go to, as devices see it in the URL'),
+    username: z.string().min(1).max(64).optional(),
+    password: z.string().min(1).max(256).optional(),
+  })
+  .strict();
+
+/** PUT /sites/<path>/distribution: server names. */
+export const SiteDistributionBody = z
+  .object({ primary: DistributionServerName, secondary: DistributionServerName.optional() })
+  .strict()
+  .refine((b) => b.secondary !== b.primary, 'secondary: must be another server than the primary');

@@ -98,7 +98,7 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
         temporalAddress: options.temporalAddress,
         namespace: config.namespace,
         taskQueue: config.taskQueue,
-        activities: { db, secretBox, imageServiceUrl, logger: logger.child({ component: 'activities' }) },
+        activities: { db, secretBox, imageStore, imageServiceUrl, logger: logger.child({ component: 'activities' }) },
         imageImport: { db, secretBox, imageStore, maxImageBytes: config.maxImageBytes, insecureTls: config.importInsecureTls, logger: logger.child({ component: 'image-import' }) },
       });
       const running = worker.run();

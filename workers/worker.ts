@@ -4,6 +4,7 @@ import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSo
 import { createUpgradeActivities, type UpgradeActivityDeps } from '../activities/device-upgrade.ts';
 import { createImageImportActivities, type ImageImportActivityDeps } from '../activities/image-import.ts';
 import { createInventoryActivities } from '../activities/inventory.ts';
+import { createSiteDistributionActivities } from '../activities/site-distribution.ts';
 
 export const DEFAULT_TASK_QUEUE = 'netswim';
 
@@ -42,6 +43,7 @@ export async function createNetswimWorker(options: WorkerOptions): Promise<{ wor
       ...createUpgradeActivities(options.activities),
       ...createImageImportActivities(options.imageImport),
       ...createInventoryActivities(options.activities),
+      ...createSiteDistributionActivities(options.activities),
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 100,
     // Heartbeats carry transfer progress that the API shows; the default throttle (most of the

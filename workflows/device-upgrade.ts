@@ -135,8 +135,11 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
     }
 
     enter('distribute', `copying ${image.fileName} (${image.sizeBytes} bytes) to ${filesystem}:`);
+    const staged = await transfer.stageOnSiteServers({ deviceId, image });
+    note('distribute', staged.summary);
     const copy = await transfer.distributeImage({ deviceId, image, filesystem });
-    note('distribute', copy.copied ? `copied and verified MD5 ${copy.md5} in ${copy.seconds.toFixed(1)} s` : `already on flash with MD5 ${copy.md5}`);
+    const fellBack = copy.attempts.filter((a) => a.error).map((a) => a.error).join('; ');
+    note('distribute', `${copy.copied ? `copied and verified MD5 ${copy.md5} in ${copy.seconds.toFixed(1)} s from ${copy.source}` : `already on flash with MD5 ${copy.md5}`}${fellBack ? ` (${fellBack})` : ''}`);
     await checkpoint('post', 'distribution');
 
     const preHealth = await checkpoint('pre', 'activation');
