@@ -6,7 +6,7 @@ import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
 import { fileNameOfImage, parseShowVersion } from '../domain/parsers/show-version.ts';
 import { parseVerifyMd5 } from '../domain/parsers/verify-md5.ts';
-import { rebootedSince, type DeviceInventory, type ImageRef } from '../domain/upgrade.ts';
+import { rebootedSince, type ActivationMethod, type DeviceInventory, type ImageRef } from '../domain/upgrade.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Queryable } from '../store/database.ts';
 import type { SecretBox } from '../store/secret-box.ts';
@@ -14,6 +14,7 @@ import { CliSession, DeviceUnreachableError, SessionClosedError, withCliSession,
 import { COPY_QUESTIONS, DELETE_QUESTIONS } from './cli-dialogues.ts';
 import { asActivityFailure, onDevice, resolveCliTarget } from './device-target.ts';
 import { cleanupFlash, type CleanupOutcome, type CleanupRequest } from './flash-cleanup.ts';
+import { runActivation } from './activation.ts';
 import { osFamilyOf, runPrechecks, type PrecheckRequest } from './prechecks.ts';
 import { captureHealth, type HealthCapture, type HealthRequest } from './health.ts';
 import type { PrecheckResult } from '../domain/prechecks.ts';
@@ -93,19 +94,23 @@ async function readState(session: CliSession): Promise<DeviceInventory> {
   const versionOutput = await session.run('show version');
   const version = parseShowVersion(versionOutput);
   const os = osFamilyOf(versionOutput);
-  const flash = parseDirFlash(await session.run(os === 'nx-os' ? 'dir bootflash:' : 'dir flash:'));
+  const filesystem = os === 'nx-os' ? 'bootflash' : 'flash';
+  // NX-OS `dir` has no "Directory of" header: the file system is the one we listed.
+  const flash = { ...parseDirFlash(await session.run(`dir ${filesystem}:`)), filesystem };
   // Routers on classic IOS answer `show bootvar`; Catalyst and NX-OS `show boot`.
   const boot = parseShowBoot(await session.run(os === 'ios' ? 'show bootvar' : 'show boot'));
   const inventory: DeviceInventory = {
     hostname: version.hostname,
     version: version.version,
     runningImage: fileNameOfImage(version.systemImage),
+    os,
     uptimeSeconds: version.uptimeSeconds,
     bootVariables: boot.next,
     flash,
     observedAtMs,
   };
   if (version.configRegister) inventory.configRegister = version.configRegister;
+  if (version.installMode) inventory.installMode = version.installMode;
   return inventory;
 }
 
@@ -155,6 +160,29 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
     const service = `${deps.imageServiceUrl}/images/${image.sha256}/${image.fileName}`;
     sources.push({ url: service, display: service });
     return sources;
+  }
+
+  /**
+   * Runs `reloading` (a command that reloads the device) unless the device rebooted since
+   * `before` or cannot be reached: a retried step never reloads the device a second time.
+   */
+  async function onceSinceBefore(request: { deviceId: string; before: DeviceInventory }, reloading: (session: CliSession) => Promise<void>): Promise<ReloadOutcome> {
+    let session: CliSession;
+    try {
+      session = await CliSession.open(await target(request.deviceId), { connectTimeoutMs: 10_000 });
+    } catch (error) {
+      if (error instanceof DeviceUnreachableError) return 'unreachable';
+      throw asActivityFailure(error);
+    }
+    try {
+      const observedAtMs = Date.now();
+      const now = parseShowVersion(await session.run('show version'));
+      if (rebootedSince(request.before, { uptimeSeconds: now.uptimeSeconds, observedAtMs })) return 'already-rebooted';
+      await reloading(session);
+      return 'sent';
+    } finally {
+      session.close();
+    }
   }
 
   return {
@@ -301,17 +329,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
      * reloads a device twice.
      */
     async sendReload(request: { deviceId: string; before: DeviceInventory }): Promise<ReloadOutcome> {
-      let session: CliSession;
-      try {
-        session = await CliSession.open(await target(request.deviceId), { connectTimeoutMs: 10_000 });
-      } catch (error) {
-        if (error instanceof DeviceUnreachableError) return 'unreachable';
-        throw asActivityFailure(error);
-      }
-      try {
-        const observedAtMs = Date.now();
-        const now = parseShowVersion(await session.run('show version'));
-        if (rebootedSince(request.before, { uptimeSeconds: now.uptimeSeconds, observedAtMs })) return 'already-rebooted';
+      return onceSinceBefore(request, async (session) => {
         await session.run('reload', {
           expectClose: true,
           timeoutMs: 120_000,
@@ -322,10 +340,18 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
           ],
         });
         deps.logger.info('reload sent', { device: request.before.hostname });
-        return 'sent';
-      } finally {
-        session.close();
-      }
+      });
+    },
+
+    /**
+     * INSTALL mode and NX-OS: the install command that activates the image and reloads the device,
+     * under the same rule as sendReload: never when the device already rebooted since `before`.
+     */
+    async sendActivation(request: { deviceId: string; before: DeviceInventory; method: Exclude<ActivationMethod, 'boot-variable'>; fileName: string }): Promise<ReloadOutcome> {
+      return onceSinceBefore(request, async (session) => {
+        await runActivation(session, request.method, request.before.flash.filesystem, request.fileName);
+        deps.logger.info('activation sent', { device: request.before.hostname, method: request.method, file: request.fileName });
+      });
     },
 
     /**

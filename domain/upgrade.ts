@@ -1,6 +1,7 @@
 // The device upgrade's shared vocabulary: inputs, stages, status and the pure decisions the
 // workflow makes on what activities report. No secrets ever appear in these types.
 import type { FlashListing } from './parsers/dir-flash.ts';
+import { sameVersion } from './version.ts';
 import type { PrecheckName } from './prechecks/types.ts';
 import type { HealthSnapshot, PostcheckDiff } from './postchecks.ts';
 
@@ -48,10 +49,15 @@ export interface UpgradeInput {
 }
 
 /** What `readInventory` reports about a device. */
+export type OsFamily = 'ios' | 'ios-xe' | 'nx-os';
+
 export interface DeviceInventory {
   hostname: string;
   version: string;
   runningImage: string;
+  os: OsFamily;
+  /** IOS-XE: INSTALL boots packages.conf, BUNDLE a .bin. */
+  installMode?: 'INSTALL' | 'BUNDLE';
   uptimeSeconds: number;
   configRegister?: string;
   bootVariables: string[];
@@ -176,4 +182,25 @@ export function plannedBootVariables(filesystem: string, image: ImageRef, runnin
 export function rebootedSince(before: DeviceInventory, now: { uptimeSeconds: number; observedAtMs: number }): boolean {
   const elapsedSeconds = (now.observedAtMs - before.observedAtMs) / 1000;
   return now.uptimeSeconds + 60 < before.uptimeSeconds + elapsedSeconds;
+}
+
+/**
+ * How a device takes a new image: the boot variable and a reload (bundle mode, classic IOS);
+ * `install add file … activate commit` (IOS-XE INSTALL mode); `install all nxos …` (NX-OS). The
+ * two install commands reload the device by themselves.
+ */
+export type ActivationMethod = 'boot-variable' | 'install-add-activate-commit' | 'install-all';
+
+export function activationMethodOf(device: Pick<DeviceInventory, 'os' | 'installMode'>): ActivationMethod {
+  if (device.os === 'nx-os') return 'install-all';
+  return device.os === 'ios-xe' && device.installMode === 'INSTALL' ? 'install-add-activate-commit' : 'boot-variable';
+}
+
+/**
+ * Whether the device runs `image`: the same version and, unless it boots packages.conf (INSTALL
+ * mode, where the bundle was expanded into packages), the same file.
+ */
+export function runsTarget(device: Pick<DeviceInventory, 'version' | 'runningImage' | 'installMode'>, image: Pick<ImageRef, 'fileName' | 'version'>): boolean {
+  if (!sameVersion(device.version, image.version)) return false;
+  return device.installMode === 'INSTALL' && /\.conf$/i.test(device.runningImage) ? true : device.runningImage === image.fileName;
 }

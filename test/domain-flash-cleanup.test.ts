@@ -309,6 +309,7 @@ describe('planFlashCleanup: bundle mode', () => {
       hostname: 'sw',
       version: '17.06.05',
       runningImage: 'cat9k_iosxe.17.06.05.SPA.bin',
+      os: 'ios-xe',
       uptimeSeconds: 1,
       bootVariables: ['flash:cat9k_iosxe.17.06.05.SPA.bin', 'flash:cat9k_iosxe.16.12.05.SPA.bin'],
       flash,

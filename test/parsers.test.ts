@@ -300,6 +300,7 @@ describe('upgrade decisions', () => {
   const inventory = (freeBytes: number, files: string[] = []): DeviceInventory => ({
     hostname: 'sw1',
     version: '17.06.05',
+    os: 'ios-xe',
     runningImage: 'old.bin',
     uptimeSeconds: 86400,
     bootVariables: ['flash:old.bin'],

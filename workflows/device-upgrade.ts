@@ -15,7 +15,10 @@ import { STAGE } from '../domain/search-attributes.ts';
 import { summarizePrechecks } from '../domain/prechecks/types.ts';
 import { diffSnapshots } from '../domain/postchecks.ts';
 import {
+  activationMethodOf,
   plannedBootVariables,
+  runsTarget,
+  type ActivationMethod,
   stagePercent,
   type DeviceInventory,
   type UpgradeInput,
@@ -23,7 +26,6 @@ import {
   type UpgradeStage,
   type UpgradeStatus,
 } from '../domain/upgrade.ts';
-import { sameVersion } from '../domain/version.ts';
 import { upgradeStatusQuery } from './definitions.ts';
 
 
@@ -59,6 +61,23 @@ async function refreshRecord(deviceId: string): Promise<void> {
   } catch (error) {
     log.warn('device record not refreshed after the upgrade', { error: error instanceof Error ? error.message : String(error) });
   }
+}
+
+// The install commands expand and activate a bundle before the device reloads: minutes on real hardware.
+const activation = proxyActivities<UpgradeActivities>({
+  startToCloseTimeout: '60 minutes',
+  retry: { initialInterval: '5 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['ActivationRefused'] },
+});
+
+const ACTIVATION_TEXT: Record<Exclude<ActivationMethod, 'boot-variable'>, string> = {
+  'install-add-activate-commit': 'install add file … activate commit of',
+  'install-all': 'install all nxos',
+};
+
+/** INSTALL mode keeps no bundle of the running release unless one was left on flash: find it. */
+function previousBundle(previous: DeviceInventory): string | undefined {
+  const version = previous.version.toLowerCase();
+  return previous.flash.files.find((f) => !f.isDirectory && f.name.toLowerCase().endsWith('.bin') && f.name.toLowerCase().includes(`.${version}.`))?.name;
 }
 
 const DEFAULT_RELOAD_TIMEOUT_SECONDS = 20 * 60;
@@ -113,7 +132,7 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
     status.fromVersion = before.version;
     const filesystem = before.flash.filesystem;
 
-    if (sameVersion(before.version, image.version) && before.runningImage === image.fileName) {
+    if (runsTarget(before, image)) {
       status.outcome = 'already-running';
       await refreshRecord(deviceId);
       enter('done', `${input.device.hostname} already runs ${image.version}`);
@@ -144,12 +163,19 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
 
     const preHealth = await checkpoint('pre', 'activation');
     status.health = preHealth ? { pre: preHealth } : {};
-    const bootVariables = plannedBootVariables(filesystem, image, before.runningImage);
-    enter('activate', `boot variable ${bootVariables.join(';')}, saving configuration`);
-    await device.setBootVariables({ deviceId, bootVariables });
-
-    const after = await reloadAndWait(before);
-    if (!sameVersion(after.version, image.version) || after.runningImage !== image.fileName) {
+    const method = activationMethodOf(before);
+    let after: DeviceInventory;
+    if (method === 'boot-variable') {
+      const bootVariables = plannedBootVariables(filesystem, image, before.runningImage);
+      enter('activate', `boot variable ${bootVariables.join(';')}, saving configuration`);
+      await device.setBootVariables({ deviceId, bootVariables });
+      after = await reloadAndWait(before);
+    } else {
+      enter('activate', `${ACTIVATION_TEXT[method]} ${filesystem}:${image.fileName}; the device reloads itself`);
+      const since = before;
+      after = await reloadAndWait(since, () => activation.sendActivation({ deviceId, before: since, method, fileName: image.fileName }));
+    }
+    if (!runsTarget(after, image)) {
       return await rollBack(`activation failed: ${input.device.hostname} booted ${after.runningImage} (${after.version}) instead of ${image.fileName} (${image.version})`, after);
     }
     enter('verify', `${input.device.hostname} is back running ${after.version}`);
@@ -174,9 +200,9 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
   }
 
   /** Sends the reload (never twice: see sendReload) and waits, bounded, for the device to return. */
-  async function reloadAndWait(since: DeviceInventory): Promise<DeviceInventory> {
+  async function reloadAndWait(since: DeviceInventory, send = () => reload.sendReload({ deviceId, before: since })): Promise<DeviceInventory> {
     enter('reload', `reloading ${input.device.hostname}`);
-    const sent = await reload.sendReload({ deviceId, before: since });
+    const sent = await send();
     note('reload', RELOAD_OUTCOME_TEXT[sent]);
     const timeoutSeconds = input.reloadTimeoutSeconds ?? DEFAULT_RELOAD_TIMEOUT_SECONDS;
     const waiter = proxyActivities<UpgradeActivities>({
@@ -196,13 +222,22 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
     const previous = before!;
     if (input.rollbackOnFailure === false) return fail(`${reason} (rollback is turned off for this upgrade)`);
     const fs = previous.flash.filesystem;
-    const bootVariables = [`${fs}:${previous.runningImage}`, `${fs}:${image.fileName}`];
-    enter('rollback', `${reason}; booting ${previous.runningImage} (${previous.version}) again`);
-    await device.setBootVariables({ deviceId, bootVariables });
+    const method = activationMethodOf(previous);
     let running = current;
-    if (current.runningImage !== previous.runningImage) running = await reloadAndWait(current);
-    if (running.runningImage !== previous.runningImage || !sameVersion(running.version, previous.version)) {
-      return fail(`${reason}; rollback failed: ${input.device.hostname} runs ${running.runningImage} (${running.version}), not ${previous.runningImage}`);
+    if (method === 'boot-variable') {
+      const bootVariables = [`${fs}:${previous.runningImage}`, `${fs}:${image.fileName}`];
+      enter('rollback', `${reason}; booting ${previous.runningImage} (${previous.version}) again`);
+      await device.setBootVariables({ deviceId, bootVariables });
+      if (current.runningImage !== previous.runningImage) running = await reloadAndWait(current);
+    } else if (!runsTarget(current, { fileName: previous.runningImage, version: previous.version })) {
+      // INSTALL mode activates the previous release's bundle again; NX-OS installs its image again.
+      const file = method === 'install-all' ? previous.runningImage : previousBundle(previous);
+      if (!file) return fail(`${reason}; automatic rollback needs the ${previous.version} bundle on ${fs}:, which is not there (INSTALL mode expanded it)`);
+      enter('rollback', `${reason}; ${ACTIVATION_TEXT[method]} ${fs}:${file} again`);
+      running = await reloadAndWait(current, () => activation.sendActivation({ deviceId, before: current, method, fileName: file }));
+    }
+    if (!runsTarget(running, { fileName: previous.runningImage, version: previous.version })) {
+      return fail(`${reason}; rollback failed: ${input.device.hostname} runs ${running.runningImage} (${running.version}), not ${previous.runningImage} (${previous.version})`);
     }
     await refreshRecord(deviceId);
     const message = `${reason}; rolled back to ${previous.version}`;
