@@ -3,10 +3,12 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { findCliError } from '../domain/parsers/cli-error.ts';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
+import { activeAddOnFiles, parseInstallSummary } from '../domain/parsers/install-summary.ts';
+import { DeviceOutputError } from '../domain/parsers/parse-error.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
 import { fileNameOfImage, parseShowVersion } from '../domain/parsers/show-version.ts';
 import { parseVerifyMd5 } from '../domain/parsers/verify-md5.ts';
-import { rebootedSince, type ActivationMethod, type DeviceInventory, type ImageRef } from '../domain/upgrade.ts';
+import { activationMethodOf, rebootedSince, type ActivationMethod, type DeviceInventory, type ImageRef } from '../domain/upgrade.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Queryable } from '../store/database.ts';
 import type { SecretBox } from '../store/secret-box.ts';
@@ -111,7 +113,26 @@ async function readState(session: CliSession): Promise<DeviceInventory> {
   };
   if (version.configRegister) inventory.configRegister = version.configRegister;
   if (version.installMode) inventory.installMode = version.installMode;
+  if (os === 'ios-xe' && version.installMode === 'INSTALL') {
+    const activeAddOns = await readActiveAddOns(session);
+    if (activeAddOns) inventory.activeAddOns = activeAddOns;
+  }
   return inventory;
+}
+
+/**
+ * INSTALL mode: the SMUs and AP packs `show install summary` lists as active; undefined when the
+ * device refuses the command or prints something else (then nothing is known to be active).
+ */
+async function readActiveAddOns(session: CliSession): Promise<string[] | undefined> {
+  const output = await session.run('show install summary');
+  if (findCliError(output)) return undefined;
+  try {
+    return activeAddOnFiles(parseInstallSummary(output));
+  } catch (error) {
+    if (error instanceof DeviceOutputError) return undefined;
+    throw error;
+  }
 }
 
 /** Heartbeats `details()` every few seconds until stopped; long device commands stay visibly alive. */
@@ -351,6 +372,25 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
       return onceSinceBefore(request, async (session) => {
         await runActivation(session, request.method, request.before.flash.filesystem, request.fileName);
         deps.logger.info('activation sent', { device: request.before.hostname, method: request.method, file: request.fileName });
+      });
+    },
+
+    /**
+     * IOS-XE INSTALL mode: `install add file <fs>:<add-on> activate commit` for a golden SMU (or
+     * AP pack) of the release the device runs. A cold SMU reloads the device, so this runs under
+     * the same rule as sendReload and sendActivation: never when the device already rebooted since
+     * `before` (the inventory read after the image's own reload), never twice for one add-on.
+     */
+    async sendAddOnActivation(request: { deviceId: string; before: DeviceInventory; fileName: string }): Promise<ReloadOutcome> {
+      if (activationMethodOf(request.before) !== 'install-add-activate-commit') {
+        throw ApplicationFailure.nonRetryable(
+          `${request.fileName} needs IOS-XE INSTALL mode; ${request.before.hostname} boots ${request.before.runningImage}`,
+          'ActivationRefused',
+        );
+      }
+      return onceSinceBefore(request, async (session) => {
+        await runActivation(session, 'install-add-activate-commit', request.before.flash.filesystem, request.fileName);
+        deps.logger.info('add-on activation sent', { device: request.before.hostname, file: request.fileName });
       });
     },
 

@@ -10,7 +10,7 @@ import { importImage, InvalidImageNameError } from '../images/import-image.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Database } from '../store/database.ts';
 import { addDevice, DuplicateDeviceError, findDeviceByHostname, getDevice, importDevices, listDevices, updateDevice } from '../store/devices.ts';
-import { ADD_ON_TYPES, classifyGoldenTag, imageDeletionRefusal, untagRefusal, type GoldenContext, type GoldenTag } from '../domain/golden.ts';
+import { ADD_ON_TYPES, classifyGoldenTag, GoldenConflictError, imageDeletionRefusal, untagRefusal, type GoldenContext, type GoldenTag } from '../domain/golden.ts';
 import { KgvFormatError, parseKgv, verifyImage } from '../domain/kgv.ts';
 import { addGoldenTag, listGoldenTags, removeGoldenTag, replaceKgv } from '../store/golden.ts';
 import { deleteImage, getImage, imageReferences, listImages, setImageIntegrity, updateImage, type ImageRecord } from '../store/images.ts';
@@ -47,7 +47,7 @@ import {
   NewUpgradeBody,
   WorkflowIdParam,
 } from './schemas.ts';
-import { ImageIntegrityError, startUpgrade, UpgradeAlreadyRunningError } from './start-upgrade.ts';
+import { ImageIntegrityError, startUpgrade, UpgradeAlreadyRunningError, type StartedUpgrade } from './start-upgrade.ts';
 import { readUpgrade } from './upgrade-status.ts';
 import { registerUpgradeListRoutes } from './upgrade-list.ts';
 
@@ -90,13 +90,22 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     const body = c.req.raw.body;
     if (!body) return c.json({ error: 'request has no body: send the image bytes' }, 400);
     try {
-      const { fileName, version, platform, baseImageId, families } = query.data;
+      const { fileName, version, platform, baseImageId, families, vendor, applicationType, thirdPartyFamily } = query.data;
+      const thirdParty = vendor && vendor.toLowerCase() !== 'cisco' && applicationType && thirdPartyFamily ? { vendor, applicationType, family: thirdPartyFamily } : undefined;
       if (baseImageId) {
         const base = await getImage(deps.db, baseImageId);
         if (!base) return c.json({ error: `no base image ${baseImageId}` }, 404);
         if (base.imageType !== 'base') return c.json({ error: `${base.fileName} is a ${base.imageType} image, not a base image` }, 422);
       }
-      const request = { fileName, source: 'upload', ...(version && { version }), ...(platform && { platform }), ...(baseImageId && { baseImageId }), ...(families && { families }) };
+      const request = {
+        fileName,
+        source: 'upload',
+        ...(version && { version }),
+        ...(platform && { platform }),
+        ...(baseImageId && { baseImageId }),
+        ...(families && { families }),
+        ...(thirdParty && { thirdParty }),
+      };
       const { image, created } = await importImage(deps.db, deps.imageStore, Readable.fromWeb(body as WebReadableStream<Uint8Array>), request, deps.maxImageBytes);
       deps.logger.info('image imported', { id: image.id, file: image.fileName, bytes: image.sizeBytes, created });
       return c.json({ ...image, created }, created ? 201 : 200);
@@ -229,7 +238,8 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     const counts = await deps.db.transaction(async (tx) => {
       await replaceKgv(tx, kgv.entries);
       const result = { entries: kgv.entries.length, verified: 0, notVerifiable: 0, mismatch: 0 };
-      for (const image of await listImages(tx)) {
+      // Third-party images stay not verifiable: Cisco's KGV does not list them.
+      for (const image of (await listImages(tx)).filter((i) => i.vendor === 'Cisco')) {
         const check = verifyImage({ fileName: image.fileName, md5: image.md5, sha512: image.sha512, ...(image.platform ? { platform: image.platform } : {}) }, kgv);
         await setImageIntegrity(tx, image.id, check.status, check.reason);
         if (check.status === 'verified') result.verified++;
@@ -338,7 +348,7 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     if (!image) return c.json({ error: `no image ${imageId}` }, 404);
     if (!image.version) return c.json({ error: `image ${image.fileName} has no version: import it again with ?version=` }, 422);
 
-    let workflowId: string;
+    let started: StartedUpgrade;
     try {
       const request = {
         device,
@@ -348,14 +358,17 @@ export function createApi(deps: ApiDeps): Hono<Env> {
         ...(disabledChecks ? { disabledChecks } : {}),
         ...(rollbackOnFailure !== undefined ? { rollbackOnFailure } : {}),
       };
-      workflowId = await startUpgrade(deps.db, deps.temporal, deps.taskQueue, request);
+      started = await startUpgrade(deps.db, deps.temporal, deps.taskQueue, request);
     } catch (error) {
       if (error instanceof ImageIntegrityError) return c.json({ error: error.message }, 409);
+      if (error instanceof GoldenConflictError) return c.json({ error: `cannot tell ${device.hostname}'s golden add-ons: ${error.message}` }, 409);
       if (error instanceof UpgradeAlreadyRunningError) return c.json({ error: error.message, workflowId: error.workflowId }, 409);
       throw error;
     }
-    deps.logger.info('upgrade started', { workflowId, device: device.hostname, version: image.version });
-    return c.json({ workflowId, device: device.hostname, targetVersion: image.version }, 201);
+    const { workflowId } = started;
+    const addOns = started.addOns.map((a) => a.fileName);
+    deps.logger.info('upgrade started', { workflowId, device: device.hostname, version: image.version, addOns });
+    return c.json({ workflowId, device: device.hostname, targetVersion: image.version, addOns }, 201);
   });
 
   registerUpgradeListRoutes(app, { db: deps.db, temporal: deps.temporal, logger: deps.logger, read });

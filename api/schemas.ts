@@ -114,8 +114,20 @@ export const ImageUploadQuery = z
       .pipe(z.array(z.string().regex(FAMILY, 'families: comma-separated family names')).max(20))
       .optional()
       .describe('comma-separated device families the image applies to'),
+    vendor: z.string().trim().min(1).max(64).optional().describe('Cisco (default) or a third party'),
+    applicationType: z.string().trim().min(1).max(64).optional().describe('third-party images: e.g. firewall, WAN optimization'),
+    thirdPartyFamily: z.string().trim().min(1).max(64).optional().describe("third-party images: the vendor's product family"),
   })
-  .strict();
+  .strict()
+  .superRefine((q, ctx) => {
+    const thirdParty = q.vendor !== undefined && q.vendor.toLowerCase() !== 'cisco';
+    if (thirdParty && (!q.applicationType || !q.thirdPartyFamily)) {
+      ctx.addIssue({ code: 'custom', path: ['vendor'], message: 'a third-party image needs applicationType and thirdPartyFamily' });
+    }
+    if (!thirdParty && (q.applicationType || q.thirdPartyFamily)) {
+      ctx.addIssue({ code: 'custom', path: ['applicationType'], message: 'applicationType and thirdPartyFamily describe third-party images: give vendor too' });
+    }
+  });
 
 /** POST and DELETE /images/:id/golden: the scope of a golden tag. */
 export const GoldenTagBody = z

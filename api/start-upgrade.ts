@@ -1,15 +1,19 @@
 // Starting one device's upgrade: one at a time per device, recorded with who asked.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { isVirtualFamily } from '../domain/device-family.ts';
+import { isDeviceRole, resolveGolden } from '../domain/golden.ts';
 import { DEVICE, SITE, STAGE, TARGET_VERSION } from '../domain/search-attributes.ts';
-import type { UpgradeInput } from '../domain/upgrade.ts';
+import type { ImageRef, UpgradeInput } from '../domain/upgrade.ts';
 import type { PrecheckName } from '../domain/prechecks/types.ts';
-import type { Database } from '../store/database.ts';
+import type { Database, Queryable } from '../store/database.ts';
 import { lockDeviceForUpgrade, setCurrentUpgrade, type DeviceRecord } from '../store/devices.ts';
-import type { ImageRecord } from '../store/images.ts';
+import { listGoldenTags } from '../store/golden.ts';
+import { listImages, type ImageRecord } from '../store/images.ts';
 import { recordUpgrade } from '../store/upgrades.ts';
 import { upgradeWorkflowId } from '../workflows/definitions.ts';
 import type { deviceUpgrade } from '../workflows/device-upgrade.ts';
+import { asGoldenImage } from './compliance.ts';
 import { findExecution } from './workflow-view.ts';
 
 export class UpgradeAlreadyRunningError extends Error {
@@ -39,6 +43,57 @@ export interface StartUpgradeRequest {
   rollbackOnFailure?: boolean;
 }
 
+export interface StartedUpgrade {
+  workflowId: string;
+  /** The golden add-ons the workflow activates after the image (empty when the image is not the device's golden base). */
+  addOns: ImageRef[];
+}
+
+const imageRef = (i: ImageRecord & { version: string }): ImageRef => ({
+  imageId: i.id,
+  fileName: i.fileName,
+  version: i.version,
+  sizeBytes: i.sizeBytes,
+  md5: i.md5,
+  sha256: i.sha256,
+});
+
+/** Wireless controllers (Catalyst 9800) take AP packs (APSP, APDP); other devices only SMUs. */
+const isWirelessController = (family: string): boolean => /^c9800/i.test(family);
+
+/**
+ * The golden add-ons to activate with `image` on `device`: when the image is the device's golden
+ * base (domain/golden.ts: family, role, site, the stored tags), its golden SMUs that apply to the
+ * device, plus its AP packs on a wireless controller. Resolved here, once, so the workflow gets
+ * them in its input and stays deterministic. A golden add-on that failed its integrity check is
+ * never distributed: the request is refused like an image that failed it.
+ */
+export async function goldenAddOnsFor(db: Queryable, device: DeviceRecord, image: ImageRecord): Promise<ImageRef[]> {
+  if (image.imageType !== 'base' || !device.family) return [];
+  const [tags, images] = await Promise.all([listGoldenTags(db), listImages(db)]);
+  const golden = resolveGolden(
+    {
+      family: device.family,
+      ...(device.role && isDeviceRole(device.role) ? { role: device.role } : {}),
+      site: device.site,
+      physical: !isVirtualFamily(device.family),
+    },
+    tags,
+    images.map(asGoldenImage),
+  );
+  if (!golden || golden.base.imageId !== image.id) return [];
+  const byId = new Map(images.map((i) => [i.id, i]));
+  const wireless = isWirelessController(device.family);
+  const addOns: ImageRef[] = [];
+  for (const addOn of golden.addOns) {
+    const record = byId.get(addOn.imageId);
+    if (!record || (addOn.imageType !== 'SMU' && !wireless)) continue;
+    if (record.integrity === 'mismatch') throw new ImageIntegrityError(record.fileName, record.integrityReason);
+    addOns.push(imageRef({ ...record, version: record.version ?? image.version ?? '' }));
+  }
+  return addOns;
+}
+
 async function isRunning(temporal: Client, workflowId: string): Promise<boolean> {
   return (await findExecution(temporal, workflowId))?.description.status.name === 'RUNNING';
 }
@@ -48,9 +103,10 @@ async function isRunning(temporal: Client, workflowId: string): Promise<boolean>
  * and the check asks Temporal directly (not its eventually consistent visibility store), so two
  * requests can never both start an upgrade of one device.
  */
-export async function startUpgrade(db: Database, temporal: Client, taskQueue: string, request: StartUpgradeRequest): Promise<string> {
+export async function startUpgrade(db: Database, temporal: Client, taskQueue: string, request: StartUpgradeRequest): Promise<StartedUpgrade> {
   const { device, image } = request;
   if (image.integrity === 'mismatch') throw new ImageIntegrityError(image.fileName, image.integrityReason);
+  const addOns = await goldenAddOnsFor(db, device, image);
   return db.transaction(async (tx) => {
     const lock = await lockDeviceForUpgrade(tx, device.id);
     if (!lock) throw new Error(`device ${device.hostname} vanished`);
@@ -59,8 +115,9 @@ export async function startUpgrade(db: Database, temporal: Client, taskQueue: st
     }
     const input: UpgradeInput = {
       device: { deviceId: device.id, hostname: device.hostname, site: device.site },
-      image: { imageId: image.id, fileName: image.fileName, version: image.version, sizeBytes: image.sizeBytes, md5: image.md5, sha256: image.sha256 },
+      image: imageRef(image),
     };
+    if (addOns.length > 0) input.addOns = addOns;
     if (request.reloadTimeoutSeconds) input.reloadTimeoutSeconds = request.reloadTimeoutSeconds;
     if (request.disabledChecks?.length) input.disabledChecks = request.disabledChecks;
     if (request.rollbackOnFailure !== undefined) input.rollbackOnFailure = request.rollbackOnFailure;
@@ -70,7 +127,7 @@ export async function startUpgrade(db: Database, temporal: Client, taskQueue: st
       taskQueue,
       args: [input],
       staticSummary: `Upgrade ${device.hostname} to ${image.version}`,
-      staticDetails: `Image ${image.fileName} (${image.sizeBytes} bytes, md5 ${image.md5}) on ${device.hostname} at site ${device.site}`,
+      staticDetails: `Image ${image.fileName} (${image.sizeBytes} bytes, md5 ${image.md5})${addOns.length > 0 ? ` with golden add-ons ${addOns.map((a) => a.fileName).join(', ')}` : ''} on ${device.hostname} at site ${device.site}`,
       typedSearchAttributes: [
         { key: DEVICE, value: device.hostname },
         { key: SITE, value: device.site },
@@ -80,6 +137,6 @@ export async function startUpgrade(db: Database, temporal: Client, taskQueue: st
     });
     await setCurrentUpgrade(tx, device.id, workflowId);
     await recordUpgrade(tx, { workflowId, deviceId: device.id, imageId: image.id, requestedBy: request.requestedBy });
-    return workflowId;
+    return { workflowId, addOns };
   });
 }

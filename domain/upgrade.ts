@@ -46,6 +46,11 @@ export interface UpgradeInput {
   disabledChecks?: PrecheckName[];
   /** Boot the previous image again when activation or the postchecks fail (default true). */
   rollbackOnFailure?: boolean;
+  /**
+   * Golden add-ons (SMUs; AP packs on wireless controllers) of `image` that apply to the device,
+   * resolved when the upgrade was requested: activated one by one once the image runs.
+   */
+  addOns?: ImageRef[];
 }
 
 /** What `readInventory` reports about a device. */
@@ -62,6 +67,8 @@ export interface DeviceInventory {
   configRegister?: string;
   bootVariables: string[];
   flash: FlashListing;
+  /** IOS-XE INSTALL mode: add-on files (SMUs, AP packs) `show install summary` lists as active. */
+  activeAddOns?: string[];
   /** Unix ms at which the activity read the uptime (activities may read clocks; workflows may not). */
   observedAtMs: number;
 }
@@ -100,6 +107,9 @@ export interface UpgradeStatus {
   /** Health before activation and after it, and how they compare. */
   health?: { pre?: HealthSnapshot; post?: HealthSnapshot };
   diff?: PostcheckDiff;
+  /** Golden add-ons that come with the image (file names), and those this upgrade activated. */
+  addOns?: string[];
+  addOnsActivated?: string[];
 }
 
 export interface UpgradeResult {
@@ -110,6 +120,10 @@ export interface UpgradeResult {
   runningImage: string;
   bootVariables: string[];
   checks: CheckResult[];
+  /** Golden add-ons this upgrade activated (file names), in order. */
+  addOnsActivated: string[];
+  /** Golden add-ons that were already active on the device. */
+  addOnsAlreadyActive: string[];
   error?: string;
 }
 
@@ -203,4 +217,10 @@ export function activationMethodOf(device: Pick<DeviceInventory, 'os' | 'install
 export function runsTarget(device: Pick<DeviceInventory, 'version' | 'runningImage' | 'installMode'>, image: Pick<ImageRef, 'fileName' | 'version'>): boolean {
   if (!sameVersion(device.version, image.version)) return false;
   return device.installMode === 'INSTALL' && /\.conf$/i.test(device.runningImage) ? true : device.runningImage === image.fileName;
+}
+
+/** The add-ons the device does not show as active (`show install summary`), in their order. */
+export function missingAddOns(device: Pick<DeviceInventory, 'activeAddOns'>, addOns: readonly ImageRef[]): ImageRef[] {
+  const active = new Set(device.activeAddOns ?? []);
+  return addOns.filter((a) => !active.has(a.fileName));
 }

@@ -3,7 +3,7 @@
 import type { Readable } from 'node:stream';
 import { describeImageFileName, isSafeFileName, SAFE_FILE_NAME_RULE } from '../domain/image-name.ts';
 import type { Queryable } from '../store/database.ts';
-import { getImage, linkAddOnsToBases, saveImage, type ImageRecord } from '../store/images.ts';
+import { getImage, linkAddOnsToBases, saveImage, type ImageRecord, type ThirdParty } from '../store/images.ts';
 import type { ImageStore } from './image-store.ts';
 
 export class InvalidImageNameError extends Error {
@@ -23,6 +23,8 @@ export interface ImportRequest {
   baseImageId?: string;
   /** Device families the image applies to. */
   families?: string[];
+  /** Not a Cisco image: who makes it and what it is. */
+  thirdParty?: ThirdParty;
 }
 
 export interface ImportResult {
@@ -40,7 +42,8 @@ export async function importImage(
 ): Promise<ImportResult> {
   if (!isSafeFileName(request.fileName)) throw new InvalidImageNameError(request.fileName);
   const digest = await store.ingest(bytes, maxBytes);
-  const fromName = describeImageFileName(request.fileName);
+  // Cisco's naming rules say nothing about a third party's file names.
+  const fromName = request.thirdParty ? undefined : describeImageFileName(request.fileName);
   const saved = await saveImage(db, {
     fileName: request.fileName,
     platform: request.platform ?? fromName?.platform ?? null,
@@ -49,6 +52,7 @@ export async function importImage(
     imageType: fromName?.imageType ?? 'base',
     ...(request.baseImageId ? { baseImageId: request.baseImageId } : {}),
     ...(request.families ? { families: request.families } : {}),
+    ...(request.thirdParty ? { thirdParty: request.thirdParty } : {}),
     ...digest,
   });
   if (!saved.created || (await linkAddOnsToBases(db)) === 0) return saved;

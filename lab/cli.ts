@@ -31,7 +31,7 @@ import {
   processesCpu,
   type PlatformContext,
 } from './formats-platforms.ts';
-import { hashNumber, identityOf } from './platform.ts';
+import { hashNumber, identityOf, smuOfFile } from './platform.ts';
 import { packageFiles } from './platforms.ts';
 import type { Terminal } from './terminal.ts';
 import { openSource, SUPPORTED_SCHEMES, type OpenedSource } from './transfers.ts';
@@ -476,11 +476,14 @@ export class CliSession {
       if (v && v !== running) inactive.add(v);
     }
     const pending = this.device.snapshot.pendingInstalledVersion;
-    return installSummary([
-      ...[...inactive].filter((v) => v !== pending).map((version) => ({ state: 'I' as const, version })),
-      ...(pending ? [{ state: 'U' as const, version: pending }] : []),
-      { state: 'C' as const, version: running },
-    ]);
+    return installSummary(
+      [
+        ...[...inactive].filter((v) => v !== pending).map((version) => ({ state: 'I' as const, version })),
+        ...(pending ? [{ state: 'U' as const, version: pending }] : []),
+        { state: 'C' as const, version: running },
+      ],
+      this.device.activeSmus.map((name) => ({ state: 'C' as const, file: `${this.fs}:${name}` })),
+    );
   }
 
   private showVersion(): string[] {
@@ -642,6 +645,8 @@ export class CliSession {
     const path = args[2].text;
     const name = this.device.localName(path);
     const entry = name ? this.device.findFile(name) : undefined;
+    const smu = entry ? smuOfFile(entry.name) : undefined;
+    if (entry && smu) return this.installSmu(entry.name, smu.version, noPrompt, stamp);
     const version = entry ? this.device.profile.versionOfImage(entry.name) : undefined;
     this.out(['install_add_activate_commit: Adding PACKAGE', 'install_add_activate_commit: Checking whether new add is allowed ....', '']);
     if (!entry || !version) {
@@ -673,17 +678,7 @@ export class CliSession {
       ...packageFiles(version).filter((f) => f.name.endsWith('.pkg')).map((f) => `/flash/${f.name}`),
       '',
     ]);
-    if (!noPrompt) {
-      for (;;) {
-        const answer = await this.ask('This operation may require a reload of the system. Do you want to proceed? [y/n]');
-        if (answer === undefined) return;
-        if (/^y(es)?$/i.test(answer)) break;
-        if (/^no?$/i.test(answer)) {
-          this.out([`FAILED: install_add_activate_commit exit(1) ${stamp()}`, '']);
-          return;
-        }
-      }
-    }
+    if (!noPrompt && !(await this.confirmInstallReload(stamp))) return;
     this.device.installPackages(version);
     this.out([
       '--- Starting Activate ---',
@@ -707,6 +702,68 @@ export class CliSession {
     ]);
     this.ended = true;
     this.host.reload();
+  }
+
+  /**
+   * `install add file flash:<smu> activate commit`: a SMU of the running release is added,
+   * activated and committed, then the device reloads (the lab's SMUs are all cold: they need a
+   * reload). A SMU of another release is refused and nothing changes.
+   */
+  private async installSmu(name: string, smuVersion: string, noPrompt: boolean, stamp: () => string): Promise<void> {
+    const running = this.device.version;
+    const path = `${this.fs}:${name}`;
+    this.out(['install_add_activate_commit: Adding SMU', 'install_add_activate_commit: Checking whether new add is allowed ....', '']);
+    if (smuVersion !== running) {
+      this.out([`FAILED: install_add_activate_commit : SMU ${name} is not applicable to the running release ${running}`, '']);
+      return;
+    }
+    if (this.device.activeSmus.includes(name)) {
+      this.out([`FAILED: install_add_activate_commit : SMU ${name} is already activated and committed`, '']);
+      return;
+    }
+    if (this.device.configModified) {
+      this.out(['FAILED: install_add_activate_commit : System configuration has been modified. Please save configuration and resubmit command.', '']);
+      return;
+    }
+    const phase = (title: string, op: string): string[] => [
+      `--- Starting SMU ${title} operation ---`,
+      `Performing ${op} on all members`,
+      `  [1] ${op} package(s) on switch 1`,
+      `  [1] Finished ${op} on switch 1`,
+      `Checking status of ${op} on [1]`,
+      `${op}: Passed on [1]`,
+      `Finished SMU ${title} operation`,
+      '',
+    ];
+    this.out([
+      '--- Starting initial file syncing ---',
+      `[1]: Copying ${path} from switch 1 to switch 1`,
+      '[1]: Finished copying to switch 1',
+      `Info: Finished copying ${path} to the selected switch(es)`,
+      'Finished initial file syncing',
+      '',
+      ...phase('Add', 'SMU_ADD'),
+      'install_add_activate_commit: Activating SMU',
+      '',
+    ]);
+    if (!noPrompt && !(await this.confirmInstallReload(stamp))) return;
+    this.device.activateSmu(name);
+    this.out([...phase('Activate', 'SMU_ACTIVATE'), ...phase('Commit', 'SMU_COMMIT'), 'Install will reload the system now!', `SUCCESS: install_add_activate_commit /flash/${name} ${stamp()}`]);
+    this.ended = true;
+    this.host.reload();
+  }
+
+  /** The question `install … activate commit` asks before it reloads; false (and FAILED) on no. */
+  private async confirmInstallReload(stamp: () => string): Promise<boolean> {
+    for (;;) {
+      const answer = await this.ask('This operation may require a reload of the system. Do you want to proceed? [y/n]');
+      if (answer === undefined) return false;
+      if (/^y(es)?$/i.test(answer)) return true;
+      if (/^no?$/i.test(answer)) {
+        this.out([`FAILED: install_add_activate_commit exit(1) ${stamp()}`, '']);
+        return false;
+      }
+    }
   }
 
   /** NX-OS `install all nxos bootflash:<image>`: compatibility checks, question, reload into it. */

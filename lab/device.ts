@@ -218,6 +218,7 @@ export class SimDevice {
       reachable: this.reachable,
       platform: this.spec.platform,
       ...(this.state.installedVersion ? { installedVersion: this.state.installedVersion } : {}),
+      ...(this.profile.installMode ? { activeSmus: [...(this.state.activeSmus ?? [])] } : {}),
       faults: this.activeFaults(),
     };
   }
@@ -449,6 +450,22 @@ export class SimDevice {
     return files.filter((f) => f.name.endsWith('.pkg')).map((f) => f.name);
   }
 
+  /** INSTALL mode: SMU files activated and committed on the running release. */
+  get activeSmus(): readonly string[] {
+    return this.state.activeSmus ?? [];
+  }
+
+  /**
+   * INSTALL mode `install add file flash:<smu> activate commit`: the SMU is activated and
+   * committed; the reload that follows (a cold SMU) boots the same release with it.
+   */
+  activateSmu(name: string): void {
+    const active = this.state.activeSmus ?? [];
+    if (!active.includes(name)) this.state.activeSmus = [...active, name];
+    this.state.configModified = false;
+    this.changed();
+  }
+
   /** NX-OS `install all nxos bootflash:<file>`: the boot variable becomes that image, saved. */
   setBootImage(name: string): void {
     this.state.bootVariables = [`${this.profile.filesystem}:${name}`];
@@ -459,6 +476,7 @@ export class SimDevice {
   }
 
   completeBoot(now = new Date()): void {
+    const releaseBefore = this.version;
     if (this.state.pendingInstalledVersion) {
       this.state.installedVersion = this.state.pendingInstalledVersion;
       delete this.state.pendingInstalledVersion;
@@ -471,6 +489,8 @@ export class SimDevice {
     // Unsaved changes are lost: the running config is read back from startup.
     this.state.bootVariables = [...this.state.savedBootVariables];
     this.state.configModified = false;
+    // SMUs patch one release: booting another one leaves them behind.
+    if (this.version !== releaseBefore) delete this.state.activeSmus;
     if (this.state.nextConfigRegister) {
       this.state.configRegister = this.state.nextConfigRegister;
       this.state.nextConfigRegister = undefined;

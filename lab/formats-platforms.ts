@@ -219,7 +219,11 @@ export function nxosShowBoot(current: string[], next: string[]): string[] {
 // --- IOS-XE install ------------------------------------------------------------------------------
 
 /** `show install summary`: one IMG row per version (C committed/running, I inactive, U activated). */
-export function installSummary(rows: { state: 'C' | 'I' | 'U'; version: string }[]): string[] {
+/**
+ * `show install summary` (IOS-XE INSTALL mode): SMUs by file name (`SMU   C    flash:<file>`),
+ * then the images by version, as real devices print them (genieparser's ShowInstallSummary samples).
+ */
+export function installSummary(rows: { state: 'C' | 'I' | 'U'; version: string }[], smus: { state: 'C' | 'U'; file: string }[] = []): string[] {
   return [
     '[ Switch 1 ] Installed Package(s) Information:',
     'State (St): I - Inactive, U - Activated & Uncommitted,',
@@ -227,6 +231,7 @@ export function installSummary(rows: { state: 'C' | 'I' | 'U'; version: string }
     '--------------------------------------------------------------------------------',
     'Type  St   Filename/Version',
     '--------------------------------------------------------------------------------',
+    ...smus.map((s) => `SMU   ${s.state}    ${s.file}`),
     ...rows.map((r) => `IMG   ${r.state}    ${r.version}.0.${(hashNumber(r.version) % 9000) + 100}`),
     '',
     '--------------------------------------------------------------------------------',

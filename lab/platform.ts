@@ -20,6 +20,16 @@ export const DEFAULT_RELOAD_MS = 5000;
 // cat9k_iosxe.17.09.04a.SPA.bin → 17.09.04a
 const IMAGE_NAME = /^cat9k_iosxe\.(\d{2})\.(\d{2})\.(\d{2})([a-z]?)\.SPA\.bin$/;
 
+// cat9k_iosxe.17.09.04a.CSCwh87343.SPA.smu.bin → a SMU for 17.09.04a fixing CSCwh87343
+const SMU_NAME = /^cat9k_iosxe\.(\d{2})\.(\d{2})\.(\d{2})([a-z]?)\.(CSC[a-z]{2}\d{5})\.SPA\.smu\.bin$/;
+
+/** A Cat9k SMU file: the release it patches and the bug it fixes; undefined when not a SMU. */
+export function smuOfFile(fileName: string): { version: string; bugId: string } | undefined {
+  const m = SMU_NAME.exec(fileName);
+  if (!m) return undefined;
+  return { version: `${m[1]}.${m[2]}.${m[3]}${m[4] ?? ''}`, bugId: m[5] ?? '' };
+}
+
 /** Version a Cat9k bundle file runs, as `show version` prints it; undefined when not an image. */
 export function versionOfImage(fileName: string): string | undefined {
   const m = IMAGE_NAME.exec(fileName);

@@ -47,6 +47,8 @@ export interface DeviceState {
   /** INSTALL mode: the version `packages.conf` boots, and the one an activate set for next boot. */
   installedVersion?: string;
   pendingInstalledVersion?: string;
+  /** INSTALL mode: SMU files activated and committed on the running release (cleared when it changes). */
+  activeSmus?: string[];
   /** RSA key modulus (0: no key; absent: the factory 2048-bit key). */
   rsaKeyBits?: number;
   /** `ip domain name` ('' : none; absent: the factory lab.netswim.example). */

@@ -107,6 +107,8 @@ export interface DeviceStateView {
   platform?: LabPlatform;
   /** INSTALL-mode devices: the version packages.conf boots. */
   installedVersion?: string;
+  /** INSTALL-mode devices: SMU files (names on flash) activated and committed on the running release. */
+  activeSmus?: string[];
   /** Faults in effect (only the ones switched on). */
   faults?: Partial<LabFaults>;
 }

@@ -23,6 +23,12 @@ export interface ImageRecord {
   families: string[];
   integrity: IntegrityStatus;
   integrityReason: string | null;
+  /** `Cisco`, or a third party's name. */
+  vendor: string;
+  /** Third-party images: what kind of application (e.g. firewall, WAN optimization). */
+  applicationType: string | null;
+  /** Third-party images: the vendor's product family. */
+  thirdPartyFamily: string | null;
 }
 
 interface ImageRow {
@@ -41,6 +47,9 @@ interface ImageRow {
   families: string[] | null;
   integrity: IntegrityStatus;
   integrity_reason: string | null;
+  vendor: string;
+  application_type: string | null;
+  third_party_family: string | null;
 }
 
 function toRecord(row: ImageRow): ImageRecord {
@@ -60,26 +69,44 @@ function toRecord(row: ImageRow): ImageRecord {
     families: row.families ?? [],
     integrity: row.integrity,
     integrityReason: row.integrity_reason,
+    vendor: row.vendor,
+    applicationType: row.application_type,
+    thirdPartyFamily: row.third_party_family,
   };
 }
 
 type Derived = 'imageType' | 'baseImageId' | 'families' | 'integrity' | 'integrityReason';
 /** The new image; type defaults to what the file name says (else base), integrity is checked against the stored KGV. */
-export type NewImage = Omit<ImageRecord, 'id' | 'importedAt' | Derived> & Partial<Pick<ImageRecord, 'imageType' | 'baseImageId' | 'families'>>;
+export type NewImage = Omit<ImageRecord, 'id' | 'importedAt' | Derived | 'vendor' | 'applicationType' | 'thirdPartyFamily'> &
+  Partial<Pick<ImageRecord, 'imageType' | 'baseImageId' | 'families'>> & { thirdParty?: ThirdParty };
+
+/** A third-party image's maker, application type and family. */
+export interface ThirdParty {
+  vendor: string;
+  applicationType: string;
+  family: string;
+}
 
 /** Inserts the image, or returns the existing record when the same bytes were imported before. */
 export async function saveImage(db: Queryable, image: NewImage): Promise<{ image: ImageRecord; created: boolean }> {
   const imageType = image.imageType ?? describeImageFileName(image.fileName)?.imageType ?? 'base';
   const kgv = await loadKgv(db);
-  const check = kgv.entries.length > 0 ? verifyImage({ fileName: image.fileName, md5: image.md5, sha512: image.sha512, ...(image.platform ? { platform: image.platform } : {}) }, kgv) : undefined;
+  // Cisco's Known Good Values say nothing about other vendors' images.
+  const check = image.thirdParty
+    ? { status: 'not-verifiable' as const, reason: `third-party image (${image.thirdParty.vendor}): Cisco's Known Good Values do not cover it` }
+    : kgv.entries.length > 0
+      ? verifyImage({ fileName: image.fileName, md5: image.md5, sha512: image.sha512, ...(image.platform ? { platform: image.platform } : {}) }, kgv)
+      : undefined;
   const inserted = await db.query<ImageRow>(
-    `INSERT INTO images (id, file_name, platform, version, size_bytes, md5, sha256, sha512, source, image_type, base_image_id, families, integrity, integrity_reason)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+    `INSERT INTO images (id, file_name, platform, version, size_bytes, md5, sha256, sha512, source, image_type, base_image_id, families, integrity, integrity_reason,
+                         vendor, application_type, third_party_family)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
      ON CONFLICT (sha256) DO NOTHING
      RETURNING *`,
     [
       randomUUID(), image.fileName, image.platform, image.version, image.sizeBytes, image.md5, image.sha256, image.sha512, image.source,
       imageType, image.baseImageId ?? null, image.families ?? [], check?.status ?? 'not-verifiable', check?.reason ?? 'no Known Good Values imported yet',
+      image.thirdParty?.vendor ?? 'Cisco', image.thirdParty?.applicationType ?? null, image.thirdParty?.family ?? null,
     ],
   );
   if (inserted[0]) return { image: toRecord(inserted[0]), created: true };

@@ -230,6 +230,21 @@ describe('known good values', () => {
     assert.match(upgrade.body.error, /integrity/);
   });
 
+  it('records a third-party image with its vendor, application type and family, outside Cisco KGV', async () => {
+    const bytes = randomBytes(600);
+    const res = await netswim.api('/images?fileName=fw-appliance-7.4.1.img&version=7.4.1&vendor=Acme&applicationType=firewall&thirdPartyFamily=acme-fw', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+    assert.equal(res.status, 201);
+    const image = (await res.json()) as ImageRecord;
+    assert.deepEqual([image.vendor, image.applicationType, image.thirdPartyFamily, image.integrity], ['Acme', 'firewall', 'acme-fw', 'not-verifiable']);
+    assert.match(image.integrityReason ?? '', /third-party image \(Acme\)/);
+    const incomplete = await netswim.api('/images?fileName=other.img&vendor=Acme', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: randomBytes(10) });
+    assert.equal(incomplete.status, 400);
+    assert.match(((await incomplete.json()) as { error: string }).error, /needs applicationType and thirdPartyFamily/);
+    const cisco = await upload('c2900-universalk9-mz.SPA.152-4.M7.bin', randomBytes(300));
+    assert.equal(cisco.vendor, 'Cisco');
+    assert.equal(cisco.platform, 'c2900');
+  });
+
   it('refuses a malformed KGV file and changes nothing', async () => {
     const before = (await call<ImageRecord[]>('GET', '/images')).body;
     for (const body of ['{not json', { products: [] }, { products: [{ product: 'X', osImageVersions: [{ version: '1', entries: [{ filename: 'a.bin', sha512: 'zz' }] }] }] }]) {

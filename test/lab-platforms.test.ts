@@ -256,3 +256,106 @@ void describe('lab platforms: state survives a restart', () => {
     }
   });
 });
+
+void describe('lab platforms: SMUs in INSTALL mode', () => {
+  const SMU = 'cat9k_iosxe.17.06.05.CSCwh87343.SPA.smu.bin';
+  const OTHER_SMU = 'cat9k_iosxe.17.09.04a.CSCwh87343.SPA.smu.bin';
+  const BUNDLE = 'cat9k_iosxe.17.09.04a.SPA.bin';
+  let stateDir: string;
+  let lab: Lab;
+  let files: Awaited<ReturnType<typeof startFileServer>>;
+  const open: Shell[] = [];
+  const devices = [spec('s-install', 'cat9300-install'), spec('s-bundle', 'cat9300')];
+  const shell = async (hostname: string): Promise<Shell> => {
+    const s = await Shell.open(lab.device(hostname));
+    open.push(s);
+    await s.run('terminal length 0');
+    return s;
+  };
+  const copy = async (s: Shell, file: string): Promise<void> => {
+    s.send(`copy ${files.url(`/${file}`)} flash:\r`);
+    await s.expect(/\]\? $/);
+    s.send('\r');
+    assert.match(await s.expect(PROMPT), /bytes copied/);
+  };
+
+  before(async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'netswim-lab-smu-'));
+    files = await startFileServer({ [`/${SMU}`]: randomBytes(40_000), [`/${OTHER_SMU}`]: randomBytes(40_000), [`/${BUNDLE}`]: randomBytes(100_000) });
+    lab = await startLab({ stateDir, devices });
+  });
+
+  after(async () => {
+    for (const s of open) s.close();
+    await lab.stop();
+    await files.close();
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  void it('refuses a SMU of another release, and changes nothing', async () => {
+    const device = lab.device('s-install');
+    const s = await shell('s-install');
+    await copy(s, OTHER_SMU);
+    const out = await s.run(`install add file flash:${OTHER_SMU} activate commit`);
+    assert.match(out, new RegExp(`^FAILED: install_add_activate_commit : SMU ${OTHER_SMU.replace(/\./g, '\\.')} is not applicable to the running release 17\\.06\\.05$`, 'm'));
+    const state = device.state();
+    assert.deepEqual(state.activeSmus, []);
+    assert.equal(state.reloadCount, 0);
+    assert.doesNotMatch(await s.run('show install summary'), /^SMU /m);
+  });
+
+  void it('adds, activates and commits a SMU of the running release, reloads, and lists it in show install summary', async () => {
+    const device = lab.device('s-install');
+    const s = await shell('s-install');
+    await copy(s, SMU);
+    s.send(`install add file flash:${SMU} activate commit\r`);
+    const stages = await s.expect(/This operation may require a reload of the system\. Do you want to proceed\? \[y\/n\]$/);
+    assert.match(stages, /install_add_activate_commit: Adding SMU/);
+    assert.match(stages, /--- Starting SMU Add operation ---[\s\S]*SMU_ADD: Passed on \[1\]/);
+    s.send('y\r');
+    const rest = await s.expect(/SUCCESS: install_add_activate_commit .*\n/);
+    assert.match(rest, /--- Starting SMU Activate operation ---[\s\S]*--- Starting SMU Commit operation ---[\s\S]*Install will reload the system now!/);
+    await s.expectClosed();
+    assert.equal(device.state().reachable, false);
+    await waitReachable(lab, 's-install');
+    const state = device.state();
+    assert.equal(state.version, '17.06.05');
+    assert.equal(state.runningImage, 'packages.conf');
+    assert.equal(state.reloadCount, 1);
+    assert.deepEqual(state.activeSmus, [SMU]);
+    const again = await shell('s-install');
+    const summary = await again.run('show install summary');
+    assert.match(summary, new RegExp(`^Type {2}St {3}Filename/Version\\n-+\\nSMU {3}C {4}flash:${SMU.replace(/\./g, '\\.')}\\nIMG {3}C {4}17\\.06\\.05\\.0\\.\\d+$`, 'm'));
+    assert.match(await again.run(`install add file flash:${SMU} activate commit`), /FAILED: .*already activated and committed/);
+    assert.equal(device.state().reloadCount, 1);
+  });
+
+  void it('keeps active SMUs across a lab restart, and drops them when the device moves to another release', async () => {
+    for (const s of open.splice(0)) s.close();
+    await lab.stop();
+    lab = await startLab({ stateDir, devices });
+    const device = lab.device('s-install');
+    assert.deepEqual(device.state().activeSmus, [SMU]);
+    const s = await shell('s-install');
+    await copy(s, BUNDLE);
+    s.send(`install add file flash:${BUNDLE} activate commit\r`);
+    await s.expect(/Do you want to proceed\? \[y\/n\]$/);
+    s.send('y\r');
+    await s.expectClosed();
+    await waitReachable(lab, 's-install');
+    const state = device.state();
+    assert.equal(state.version, '17.09.04a');
+    assert.deepEqual(state.activeSmus, []);
+    const after = await shell('s-install');
+    assert.doesNotMatch(await after.run('show install summary'), /^SMU /m);
+  });
+
+  void it('BUNDLE mode refuses to install a SMU', async () => {
+    const device = lab.device('s-bundle');
+    const s = await shell('s-bundle');
+    await copy(s, SMU);
+    assert.match(await s.run(`install add file flash:${SMU} activate commit`), /FAILED: .*BUNDLE boot mode/);
+    assert.equal(device.state().reloadCount, 0);
+    assert.equal(device.state().activeSmus, undefined);
+  });
+});

@@ -1,6 +1,8 @@
-// One device's upgrade: inventory → flash precheck → distribute → boot variables → reload →
-// verify. Deterministic: all device work is in activities; this code only decides.
+// One device's upgrade: inventory → prechecks → distribute → activate → reload → verify → golden
+// add-ons (distribute, activate, reload, verify each) → postchecks. Deterministic: all device work
+// is in activities; this code only decides.
 import {
+  ActivityFailure,
   ApplicationFailure,
   log,
   workflowInfo,
@@ -13,14 +15,17 @@ import type { ReloadOutcome, UpgradeActivities } from '../activities/device-upgr
 import type { InventoryActivities } from '../activities/inventory.ts';
 import { STAGE } from '../domain/search-attributes.ts';
 import { summarizePrechecks } from '../domain/prechecks/types.ts';
+import { checkGoldenSmus } from '../domain/prechecks/golden-smus.ts';
 import { diffSnapshots } from '../domain/postchecks.ts';
 import {
   activationMethodOf,
+  missingAddOns,
   plannedBootVariables,
   runsTarget,
   type ActivationMethod,
   stagePercent,
   type DeviceInventory,
+  type ImageRef,
   type UpgradeInput,
   type UpgradeResult,
   type UpgradeStage,
@@ -91,6 +96,7 @@ const RELOAD_OUTCOME_TEXT: Record<ReloadOutcome, string> = {
 export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult> {
   const { image } = input;
   const deviceId = input.device.deviceId;
+  const addOns = input.addOns ?? [];
   const status: UpgradeStatus = {
     stage: 'queued',
     percent: 0,
@@ -98,13 +104,18 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
     targetVersion: image.version,
     checks: [],
     events: [],
+    ...(addOns.length > 0 ? { addOns: addOns.map((a) => a.fileName), addOnsActivated: [] } : {}),
   };
   setHandler(upgradeStatusQuery, () => status);
+  const activated: string[] = [];
+  let alreadyActive: string[] = [];
+  /** Once the image runs, the add-on stages go round again: the percent does not go back. */
+  let monotonicPercent = false;
 
   const note = (stage: UpgradeStage, message: string) => status.events.push({ stage, message, at: new Date().toISOString() });
   const enter = (stage: UpgradeStage, message: string) => {
     status.stage = stage;
-    status.percent = stagePercent(stage);
+    status.percent = monotonicPercent ? Math.max(status.percent, stagePercent(stage)) : stagePercent(stage);
     note(stage, message);
     upsertSearchAttributes([{ key: STAGE, value: stage }]);
     setCurrentDetails(`**${stage}** — ${message}`);
@@ -126,21 +137,39 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
   };
 
   let before: DeviceInventory | undefined;
+  /** Whether this run activated the image itself (a failure after it rolls the image back). */
+  let imageActivated = false;
   try {
     enter('inventory', `reading ${input.device.hostname}`);
     before = await device.readInventory(deviceId);
     status.fromVersion = before.version;
     const filesystem = before.flash.filesystem;
 
-    if (runsTarget(before, image)) {
+    // Golden add-ons need INSTALL mode. Where the device cannot take them and the operator turned
+    // the golden-smus check off, they are left out; otherwise the check stops the upgrade.
+    const takesAddOns = activationMethodOf(before) === 'install-add-activate-commit';
+    const addOnsOff = !takesAddOns && (input.disabledChecks ?? []).includes('golden-smus');
+    const imageRuns = runsTarget(before, image);
+    // A new release starts without add-ons; on the image already running, only the missing ones.
+    const pending = addOnsOff ? [] : imageRuns ? missingAddOns(before, addOns) : addOns;
+    alreadyActive = addOns.filter((a) => !pending.includes(a) && (before?.activeAddOns ?? []).includes(a.fileName)).map((a) => a.fileName);
+
+    if (imageRuns && pending.length === 0) {
       status.outcome = 'already-running';
       await refreshRecord(deviceId);
-      enter('done', `${input.device.hostname} already runs ${image.version}`);
+      const withAddOns = alreadyActive.length > 0 ? ` with its golden add-ons ${alreadyActive.join(', ')} active` : '';
+      const left = addOnsOff && addOns.length > 0 ? ` (golden add-ons ${addOns.map((a) => a.fileName).join(', ')} not activated: golden-smus is turned off and the device is not in INSTALL mode)` : '';
+      enter('done', `${input.device.hostname} already runs ${image.version}${withAddOns}${left}`);
       return result('already-running', before.version, before.runningImage, before.bootVariables);
     }
+    if (imageRuns) note('inventory', `${input.device.hostname} already runs ${image.version}; golden add-ons missing: ${pending.map((a) => a.fileName).join(', ')}`);
 
-    enter('precheck', `readiness checks on ${input.device.hostname} for ${image.fileName}`);
-    const checks = await device.runReadinessPrechecks({ deviceId, image, ...(input.disabledChecks ? { disabledChecks: input.disabledChecks } : {}) });
+    // What must fit on flash now: the image, or (it runs already) the largest missing add-on.
+    const incoming = imageRuns ? pending.reduce((a, b) => (b.sizeBytes > a.sizeBytes ? b : a)) : image;
+    enter('precheck', `readiness checks on ${input.device.hostname} for ${imageRuns ? pending.map((a) => a.fileName).join(', ') : image.fileName}`);
+    const checks = [...(await device.runReadinessPrechecks({ deviceId, image: incoming, ...(input.disabledChecks ? { disabledChecks: input.disabledChecks } : {}) }))];
+    // The device activity runs no command for golden-smus (skipped when turned off): decided here.
+    if (!checks.some((c) => c.name === 'golden-smus')) checks.push(checkGoldenSmus(before, image, pending));
     status.checks.push(...checks);
     await checkpoint('pre', 'distribution');
     const readiness = summarizePrechecks(checks);
@@ -148,37 +177,50 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
     if (!readiness.proceed) fail(`precheck failed: ${readiness.message}`);
 
     if (checks.some((c) => c.name === 'flash-space' && c.status === 'warn')) {
-      enter('cleanup', `making room on ${filesystem}: for ${image.fileName}`);
-      const cleaned = await device.cleanupFlash({ deviceId, hostname: input.device.hostname, workflowId: workflowInfo().workflowId, image });
+      enter('cleanup', `making room on ${filesystem}: for ${incoming.fileName}`);
+      const cleaned = await device.cleanupFlash({ deviceId, hostname: input.device.hostname, workflowId: workflowInfo().workflowId, image: incoming });
       note('cleanup', `deleted ${cleaned.deleted.map((f) => `${f.name} (${f.size} bytes)`).join(', ') || 'nothing'}; ${cleaned.freeBytesAfter} bytes free`);
     }
 
-    enter('distribute', `copying ${image.fileName} (${image.sizeBytes} bytes) to ${filesystem}:`);
-    const staged = await transfer.stageOnSiteServers({ deviceId, image });
-    note('distribute', staged.summary);
-    const copy = await transfer.distributeImage({ deviceId, image, filesystem });
-    const fellBack = copy.attempts.filter((a) => a.error).map((a) => a.error).join('; ');
-    note('distribute', `${copy.copied ? `copied and verified MD5 ${copy.md5} in ${copy.seconds.toFixed(1)} s from ${copy.source}` : `already on flash with MD5 ${copy.md5}`}${fellBack ? ` (${fellBack})` : ''}`);
-    await checkpoint('post', 'distribution');
+    let current: DeviceInventory;
+    let preHealth: Awaited<ReturnType<typeof checkpoint>>;
+    if (!imageRuns) {
+      await distribute(image, filesystem);
+      await checkpoint('post', 'distribution');
 
-    const preHealth = await checkpoint('pre', 'activation');
-    status.health = preHealth ? { pre: preHealth } : {};
-    const method = activationMethodOf(before);
-    let after: DeviceInventory;
-    if (method === 'boot-variable') {
-      const bootVariables = plannedBootVariables(filesystem, image, before.runningImage);
-      enter('activate', `boot variable ${bootVariables.join(';')}, saving configuration`);
-      await device.setBootVariables({ deviceId, bootVariables });
-      after = await reloadAndWait(before);
+      preHealth = await checkpoint('pre', 'activation');
+      status.health = preHealth ? { pre: preHealth } : {};
+      const method = activationMethodOf(before);
+      let after: DeviceInventory;
+      imageActivated = true;
+      if (method === 'boot-variable') {
+        const bootVariables = plannedBootVariables(filesystem, image, before.runningImage);
+        enter('activate', `boot variable ${bootVariables.join(';')}, saving configuration`);
+        await device.setBootVariables({ deviceId, bootVariables });
+        after = await reloadAndWait(before);
+      } else {
+        enter('activate', `${ACTIVATION_TEXT[method]} ${filesystem}:${image.fileName}; the device reloads itself`);
+        const since = before;
+        after = await reloadAndWait(since, () => activation.sendActivation({ deviceId, before: since, method, fileName: image.fileName }));
+      }
+      if (!runsTarget(after, image)) {
+        return await rollBack(`activation failed: ${input.device.hostname} booted ${after.runningImage} (${after.version}) instead of ${image.fileName} (${image.version})`, after);
+      }
+      enter('verify', `${input.device.hostname} is back running ${after.version}`);
+      current = after;
+      monotonicPercent = true;
+      for (const addOn of pending) await distribute(addOn, filesystem);
     } else {
-      enter('activate', `${ACTIVATION_TEXT[method]} ${filesystem}:${image.fileName}; the device reloads itself`);
-      const since = before;
-      after = await reloadAndWait(since, () => activation.sendActivation({ deviceId, before: since, method, fileName: image.fileName }));
+      for (const addOn of pending) await distribute(addOn, filesystem);
+      await checkpoint('post', 'distribution');
+      preHealth = await checkpoint('pre', 'activation');
+      status.health = preHealth ? { pre: preHealth } : {};
+      current = before;
     }
-    if (!runsTarget(after, image)) {
-      return await rollBack(`activation failed: ${input.device.hostname} booted ${after.runningImage} (${after.version}) instead of ${image.fileName} (${image.version})`, after);
+    if (addOnsOff && addOns.length > 0) {
+      note('verify', `golden add-ons ${addOns.map((a) => a.fileName).join(', ')} not activated: golden-smus is turned off and ${input.device.hostname} is not in INSTALL mode`);
     }
-    enter('verify', `${input.device.hostname} is back running ${after.version}`);
+    for (const addOn of pending) current = await activateAddOn(addOn, current);
 
     enter('postcheck', 'comparing health after activation with before');
     const postHealth = await checkpoint('post', 'activation');
@@ -187,16 +229,67 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
       const diff = diffSnapshots(preHealth, postHealth);
       status.diff = diff;
       note('postcheck', diff.reason);
-      if (diff.status === 'fail') return await rollBack(`postcheck failed: ${diff.reason}`, after);
+      if (diff.status === 'fail') {
+        if (imageActivated) return await rollBack(`postcheck failed: ${diff.reason}`, current);
+        fail(`postcheck failed: ${diff.reason} (the image already ran before this upgrade: nothing to roll back to)`);
+      }
     }
 
     status.outcome = 'upgraded';
     await refreshRecord(deviceId);
-    enter('done', `${input.device.hostname} upgraded from ${before.version} to ${after.version}`);
-    return result('upgraded', before.version, after.runningImage, after.bootVariables);
+    const withAddOns = activated.length > 0 ? `; golden add-ons activated: ${activated.join(', ')}` : '';
+    enter('done', imageRuns ? `${input.device.hostname} runs ${current.version}${withAddOns}` : `${input.device.hostname} upgraded from ${before.version} to ${current.version}${withAddOns}`);
+    return result('upgraded', before.version, current.runningImage, current.bootVariables);
   } catch (error) {
     if (status.stage !== 'failed' && status.outcome !== 'rolled-back') fail(`${status.stage} failed: ${error instanceof Error ? causeMessage(error) : String(error)}`);
     throw error;
+  }
+
+  /** Stages the file on the site's servers and copies it to flash, MD5 verified (transfer.distributeImage). */
+  async function distribute(file: ImageRef, filesystem: string): Promise<void> {
+    const kind = file === image ? '' : 'golden add-on ';
+    enter('distribute', `copying ${kind}${file.fileName} (${file.sizeBytes} bytes) to ${filesystem}:`);
+    const staged = await transfer.stageOnSiteServers({ deviceId, image: file });
+    note('distribute', staged.summary);
+    const copy = await transfer.distributeImage({ deviceId, image: file, filesystem });
+    const fellBack = copy.attempts.filter((a) => a.error).map((a) => a.error).join('; ');
+    note('distribute', `${kind}${copy.copied ? `copied and verified MD5 ${copy.md5} in ${copy.seconds.toFixed(1)} s from ${copy.source}` : `${file.fileName} already on flash with MD5 ${copy.md5}`}${fellBack ? ` (${fellBack})` : ''}`);
+  }
+
+  /**
+   * `install add file … activate commit` of one golden add-on on the release now running; the
+   * device reloads (a cold SMU) and must list the add-on as active in `show install summary`.
+   * A refusal or an add-on not active after the reload is a failed activation: rolled back like
+   * one when this run activated the image, else the upgrade fails (the image ran before it).
+   */
+  async function activateAddOn(addOn: ImageRef, since: DeviceInventory): Promise<DeviceInventory> {
+    const fs = since.flash.filesystem;
+    enter('activate', `install add file … activate commit of golden add-on ${fs}:${addOn.fileName}; the device reloads itself`);
+    let after: DeviceInventory;
+    try {
+      after = await reloadAndWait(since, () => activation.sendAddOnActivation({ deviceId, before: since, fileName: addOn.fileName }));
+    } catch (error) {
+      if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === 'ActivationRefused') {
+        return addOnFailed(`activation of golden add-on ${addOn.fileName} failed: ${error.cause.message}`, since);
+      }
+      throw error;
+    }
+    if (!runsTarget(after, image)) {
+      return addOnFailed(`activation of golden add-on ${addOn.fileName} failed: ${input.device.hostname} booted ${after.runningImage} (${after.version}) instead of ${image.version}`, after);
+    }
+    if (!(after.activeAddOns ?? []).includes(addOn.fileName)) {
+      const active = after.activeAddOns?.length ? after.activeAddOns.join(', ') : 'none';
+      return addOnFailed(`activation of golden add-on ${addOn.fileName} failed: show install summary does not list it as active after the reload (active: ${active})`, after);
+    }
+    activated.push(addOn.fileName);
+    status.addOnsActivated = [...activated];
+    enter('verify', `${input.device.hostname} is back running ${after.version} with golden add-on ${addOn.fileName} active`);
+    return after;
+  }
+
+  async function addOnFailed(reason: string, current: DeviceInventory): Promise<never> {
+    if (imageActivated) return rollBack(reason, current);
+    return fail(`${reason} (${image.fileName} ran before this upgrade: nothing rolled back)`);
   }
 
   /** Sends the reload (never twice: see sendReload) and waits, bounded, for the device to return. */
@@ -256,6 +349,8 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
       runningImage,
       bootVariables,
       checks: status.checks,
+      addOnsActivated: [...activated],
+      addOnsAlreadyActive: alreadyActive,
     };
   }
 }

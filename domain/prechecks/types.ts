@@ -16,6 +16,7 @@ export const PRECHECK_NAMES = [
   'startup-config',
   'nfvis-flash',
   'license',
+  'golden-smus',
 ] as const;
 export type PrecheckName = (typeof PRECHECK_NAMES)[number];
 
@@ -85,6 +86,9 @@ export const PRECHECK_CATALOGUE: Record<PrecheckName, PrecheckSpec> = {
     title: 'licenses are authorized',
     commands: { 'ios-xe': ['show license summary'], ios: ['show license'], 'nx-os': ['show license usage'] },
   },
+  // Decided from the inventory (`show version`: OS and boot mode) and the upgrade's golden
+  // add-ons, by the workflow (domain/prechecks/golden-smus.ts): the device activity sends nothing.
+  'golden-smus': { name: 'golden-smus', title: 'the golden SMUs of the image can be activated (IOS-XE INSTALL mode)', commands: all() },
 };
 
 export function precheckCommands(name: PrecheckName, family: OsFamily): readonly string[] {
