@@ -2,6 +2,7 @@
 // status, the result or failure, and the live transfer progress from the copy's heartbeats.
 import type { Client } from '@temporalio/client';
 import type { TransferProgress } from '../activities/device-upgrade.ts';
+import type { StagingProgress } from '../activities/site-distribution.ts';
 import { distributePercent, type UpgradeResult, type UpgradeStatus } from '../domain/upgrade.ts';
 import { upgradeStatusQuery } from '../workflows/definitions.ts';
 import { closedReason, findExecution, pendingHeartbeat, timesOf } from './workflow-view.ts';
@@ -12,6 +13,8 @@ export interface UpgradeView {
   stage: string;
   percent: number;
   transfer?: TransferProgress;
+  /** While the image is put on the site's distribution servers: which server, how far. */
+  staging?: StagingProgress;
   status?: UpgradeStatus;
   result?: UpgradeResult;
   error?: string;
@@ -36,6 +39,8 @@ export async function readUpgrade(client: Client, workflowId: string): Promise<U
     view.transfer = transfer;
     view.percent = distributePercent(transfer.percent / 100);
   }
+  const staging = pendingHeartbeat<StagingProgress>(description, 'stageOnSiteServers');
+  if (staging) view.staging = staging;
   if (description.status.name === 'COMPLETED') {
     view.result = (await handle.result()) as UpgradeResult;
   } else if (description.status.name !== 'RUNNING') {

@@ -2,6 +2,7 @@
 // GET /images/<sha256>/<file name>. Content-addressed, so a URL always means the same bytes;
 // byte ranges let a device or a distribution server resume an interrupted transfer.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { isSafeFileName } from '../domain/image-name.ts';
@@ -79,23 +80,25 @@ async function handle(store: ImageStore, logger: Logger, req: IncomingMessage, r
 export async function startImageService(
   store: ImageStore,
   logger: Logger,
-  listen: { host: string; port: number; publicUrl?: string },
+  listen: { host: string; port: number; publicUrl?: string; tls?: { cert: Buffer; key: Buffer } },
 ): Promise<ImageService> {
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(store, logger, req, res).catch((error: Error) => {
       // A device that hangs up mid-transfer is routine; anything else is worth a line.
       if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') logger.warn('image service error', { error: error.message });
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
-  });
+  };
+  // HTTPS when a certificate is configured: what devices should use outside a lab.
+  const server: Server = listen.tls ? createHttpsServer({ cert: listen.tls.cert, key: listen.tls.key }, onRequest) : createServer(onRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port, listen.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: listen.publicUrl ?? `http://${listen.host}:${port}`,
+    url: listen.publicUrl ?? `${listen.tls ? 'https' : 'http'}://${listen.host}:${port}`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -16,6 +16,9 @@ const Env = z.object({
   NETSWIM_IMAGE_SERVICE_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   /** The URL devices use to reach the image service, when it differs from host:port (NAT, proxy). */
   NETSWIM_IMAGE_SERVICE_URL: z.string().url().optional(),
+  /** PEM certificate and key files: the image service then speaks HTTPS. */
+  NETSWIM_IMAGE_SERVICE_TLS_CERT: z.string().optional(),
+  NETSWIM_IMAGE_SERVICE_TLS_KEY: z.string().optional(),
   NETSWIM_MAX_IMAGE_BYTES: z.coerce.number().int().positive().default(4 * 1024 ** 3),
   /** Lab only: accept self-signed certificates when importing images from https URLs. */
   NETSWIM_IMPORT_INSECURE_TLS: z.enum(['0', '1', 'true', 'false']).default('0'),
@@ -33,6 +36,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = Env.safeParse(env);
   if (!parsed.success) throw new Error(`invalid configuration:\n${z.prettifyError(parsed.error)}`);
   const e = parsed.data;
+  if (Boolean(e.NETSWIM_IMAGE_SERVICE_TLS_CERT) !== Boolean(e.NETSWIM_IMAGE_SERVICE_TLS_KEY)) {
+    throw new Error('invalid configuration: set both NETSWIM_IMAGE_SERVICE_TLS_CERT and NETSWIM_IMAGE_SERVICE_TLS_KEY, or neither');
+  }
   const dataDir = resolve(e.NETSWIM_DATA_DIR);
   return {
     dataDir,
@@ -45,7 +51,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     namespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.NETSWIM_TASK_QUEUE,
     api: { host: e.NETSWIM_API_HOST, port: e.NETSWIM_API_PORT, tokens: e.NETSWIM_API_TOKENS, tokenFile: resolve(dataDir, 'api-token') },
-    imageService: { host: e.NETSWIM_IMAGE_SERVICE_HOST, port: e.NETSWIM_IMAGE_SERVICE_PORT, publicUrl: e.NETSWIM_IMAGE_SERVICE_URL },
+    imageService: {
+      host: e.NETSWIM_IMAGE_SERVICE_HOST,
+      port: e.NETSWIM_IMAGE_SERVICE_PORT,
+      publicUrl: e.NETSWIM_IMAGE_SERVICE_URL,
+      tlsFiles: e.NETSWIM_IMAGE_SERVICE_TLS_CERT && e.NETSWIM_IMAGE_SERVICE_TLS_KEY ? { cert: resolve(e.NETSWIM_IMAGE_SERVICE_TLS_CERT), key: resolve(e.NETSWIM_IMAGE_SERVICE_TLS_KEY) } : undefined,
+    },
     maxImageBytes: e.NETSWIM_MAX_IMAGE_BYTES,
     importInsecureTls: e.NETSWIM_IMPORT_INSECURE_TLS === '1' || e.NETSWIM_IMPORT_INSECURE_TLS === 'true',
     logLevel: e.NETSWIM_LOG_LEVEL,

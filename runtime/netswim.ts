@@ -78,12 +78,14 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
     let imageService: ImageService | undefined;
     let imageServiceUrl: string;
     if (runApi) {
-      imageService = await startImageService(imageStore, logger.child({ component: 'image-service' }), config.imageService);
+      const { tlsFiles, ...listen } = config.imageService;
+      const tls = tlsFiles ? { cert: await readFile(tlsFiles.cert), key: await readFile(tlsFiles.key) } : undefined;
+      imageService = await startImageService(imageStore, logger.child({ component: 'image-service' }), { ...listen, ...(tls ? { tls } : {}) });
       const service = imageService;
       stops.push(() => service.close());
       imageServiceUrl = imageService.url;
     } else {
-      imageServiceUrl = config.imageService.publicUrl ?? `http://${config.imageService.host}:${config.imageService.port}`;
+      imageServiceUrl = config.imageService.publicUrl ?? `${config.imageService.tlsFiles ? 'https' : 'http'}://${config.imageService.host}:${config.imageService.port}`;
     }
 
     const connection = await Connection.connect({ address: options.temporalAddress });
