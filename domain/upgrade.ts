@@ -3,6 +3,7 @@
 import type { FlashListing } from './parsers/dir-flash.ts';
 import { sameVersion } from './version.ts';
 import type { PrecheckName } from './prechecks/types.ts';
+import type { UpgradePlan } from './plan.ts';
 import type { HealthSnapshot, PostcheckDiff } from './postchecks.ts';
 
 export const UPGRADE_STAGES = [
@@ -51,6 +52,16 @@ export interface UpgradeInput {
    * resolved when the upgrade was requested: activated one by one once the image runs.
    */
   addOns?: ImageRef[];
+  /** When to distribute and when to activate (default: both now). Reschedulable while it waits. */
+  plan?: UpgradePlan;
+  /** The campaign this upgrade belongs to, if any (search attribute NetswimCampaign). */
+  campaignId?: string;
+  /**
+   * ITSM on: the upgrade needs an approved change before it changes the device. With
+   * `changeNumber` (a campaign's change) it waits for that change's decision; without, it opens a
+   * change itself. No decision within `timeoutSeconds` cancels the upgrade.
+   */
+  approval?: { changeNumber?: string; timeoutSeconds: number };
 }
 
 /** What `readInventory` reports about a device. */
