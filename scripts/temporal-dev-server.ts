@@ -67,10 +67,29 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
   throw new Error(`temporal dev server at ${address} did not answer within ${timeoutMs} ms: ${lastError}`);
 }
 
+/**
+ * Ports picked here are free when picked, not when the server binds them: another process can take
+ * one in between. An early exit with picked ports is therefore retried with new ones.
+ */
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
+  const picksPorts = !options.port;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (!picksPorts || attempt >= 3 || !(error instanceof EarlyExitError)) throw error;
+    }
+  }
+}
+
+class EarlyExitError extends Error {}
+
+async function startOnce(options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
   const port = options.port || (await freePort(ip));
-  const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--log-level', 'warn', ...searchAttributeArgs()];
+  // The HTTP API would otherwise take port + 1000, which may be in use.
+  const httpPort = await freePort(ip);
+  const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--http-port', String(httpPort), '--log-level', 'warn', ...searchAttributeArgs()];
   let uiUrl: string | undefined;
   if (options.uiPort === false) {
     args.push('--headless');
@@ -84,6 +103,12 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     args.push('--db-filename', options.dbFile);
   }
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The last lines the server printed, to say why it stopped early.
+  let tail = '';
+  const keepTail = (chunk: Buffer) => {
+    tail = (tail + chunk.toString('utf8')).slice(-2000);
+  };
+  child.stderr?.on('data', keepTail);
   if (options.logFile) {
     await mkdir(dirname(options.logFile), { recursive: true });
     const log = createWriteStream(options.logFile, { flags: 'a' });
@@ -106,6 +131,9 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     await waitUntilServing(address, child, options.startTimeoutMs ?? 60_000);
   } catch (error) {
     await stop();
+    if (child.exitCode !== null && child.exitCode !== 0) {
+      throw new EarlyExitError(`${(error as Error).message}: ${tail.trim().split('\n').slice(-3).join(' | ') || 'no output'}`);
+    }
     throw error;
   }
   const server: DevServer = { address, process: child, stop };
