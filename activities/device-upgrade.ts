@@ -13,13 +13,14 @@ import type { Logger } from '../runtime/logger.ts';
 import type { Queryable } from '../store/database.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import { CliSession, DeviceUnreachableError, SessionClosedError, withCliSession, type CliTarget } from './cli-session.ts';
-import { COPY_QUESTIONS, DELETE_QUESTIONS } from './cli-dialogues.ts';
+import { DELETE_QUESTIONS } from './cli-dialogues.ts';
 import { asActivityFailure, onDevice, resolveCliTarget } from './device-target.ts';
 import { cleanupFlash, type CleanupOutcome, type CleanupRequest } from './flash-cleanup.ts';
 import { runActivation } from './activation.ts';
-import { osFamilyOf, runPrechecks, type PrecheckRequest } from './prechecks.ts';
+import { osFamilyOf, runPrechecks, SCP_COPY_QUESTIONS, type PrecheckRequest } from './prechecks.ts';
 import { captureHealth, type HealthCapture, type HealthRequest } from './health.ts';
 import type { PrecheckResult } from '../domain/prechecks.ts';
+import { scpServiceUrl, type ScpServiceAccess } from '../distribution/scp-service.ts';
 import { deviceSourceUrl } from '../distribution/site-servers.ts';
 import type { ImageStore } from '../images/image-store.ts';
 import { getDevice } from '../store/devices.ts';
@@ -32,6 +33,8 @@ export interface UpgradeActivityDeps {
   imageStore: ImageStore;
   /** Base URL devices use to fetch images from netswim's image service. */
   imageServiceUrl: string;
+  /** netswim's SCP service (the HTTP(S) fallback), password included; absent when it is off. */
+  scpService?: ScpServiceAccess;
   logger: Logger;
 }
 
@@ -162,8 +165,8 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
   const target = (deviceId: string): Promise<CliTarget> => resolveCliTarget(deps.db, deps.secretBox, deviceId);
 
   /**
-   * Where the device copies from, in order: its site's primary server, the secondary, then
-   * netswim's image service. A server the device may not use (the wireless controllers' root
+   * Where the device copies from, in order: its site's primary server, the secondary,
+   * netswim's image service, then netswim's SCP service (for devices without HTTP(S)). A server the device may not use (the wireless controllers' root
    * location limit) is left out, its reason recorded in `attempts`.
    */
   async function copySources(deviceId: string, image: ImageRef, attempts: DistributeAttempt[]): Promise<CopySource[]> {
@@ -180,6 +183,10 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
     }
     const service = `${deps.imageServiceUrl}/images/${image.sha256}/${image.fileName}`;
     sources.push({ url: service, display: service });
+    if (deps.scpService) {
+      const { url, display } = scpServiceUrl(deps.scpService, `/images/${image.sha256}/${image.fileName}`);
+      sources.push({ url, display, password: deps.scpService.password });
+    }
     return sources;
   }
 
@@ -214,7 +221,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
 
     /** The readiness prechecks (domain/prechecks): pass / warn / fail / skipped, each with its CLI and output. */
     async runReadinessPrechecks(request: PrecheckRequest): Promise<PrecheckResult[]> {
-      return onDevice(await target(request.deviceId), (session) => runPrechecks(session, request, deps.imageServiceUrl));
+      return onDevice(await target(request.deviceId), (session) => runPrechecks(session, request, deps.imageServiceUrl, deps.scpService));
     },
 
     /** CPU, routes, interfaces and custom checks, the same before and after activation. Read-only. */
@@ -229,7 +236,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
 
     /**
      * Puts the image into the device's flash — from its site's primary distribution server, else
-     * the secondary, else netswim's image service (copySources; credentials stay in here) — and
+     * the secondary, else netswim's image service, else its SCP service (copySources; credentials stay in here) — and
      * proves it with `verify /md5`. Skips the copy when the file is already there with the right MD5; a file
      * that arrives with the wrong MD5 is deleted and the attempt fails (Temporal retries it).
      */
@@ -260,7 +267,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
             }
 
             progress.phase = 'copying';
-            // Sources in order: the site's primary, its secondary, netswim's image service. A copy
+            // Sources in order: the site's primary, its secondary, netswim's image service, netswim's SCP service. A copy
             // the device refuses (CLI error) moves on to the next; the last error fails the attempt.
             let source: CopySource | undefined;
             let lastError: { message: string; type: string } | undefined;
@@ -272,7 +279,8 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
               try {
                 output = await session.run(`copy ${candidate.url} ${filesystem}:`, {
                   timeoutMs: 2 * 60 * 60_000,
-                  answers: COPY_QUESTIONS,
+                  // SCP sources ask for the host, user and file names too (the URL answers them).
+                  answers: SCP_COPY_QUESTIONS,
                   onOutput: (chunk) => {
                     marks += chunk.split('!').length - 1;
                     progress.bytes = Math.min(image.sizeBytes, marks * BYTES_PER_PROGRESS_MARK);

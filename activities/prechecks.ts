@@ -1,10 +1,11 @@
 // Readiness prechecks on the device: runs the catalogue's commands (domain/prechecks), the probe
-// copy from netswim's image service, and evaluates each check. Read-only on the device except the
-// probe file, which is deleted again.
+// copy from netswim's image service (HTTP(S), else its SCP service), and evaluates each check.
+// Read-only on the device except the probe file, which is deleted again.
 import { cleanupCapacity, flashBytesNeeded, supportsAutoCleanup } from '../domain/flash-cleanup.ts';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
 import { parseShowVersion } from '../domain/parsers/show-version.ts';
+import { ApplicationFailure } from '@temporalio/common';
 import {
   checkConfigRegister,
   checkDomainName,
@@ -18,15 +19,19 @@ import {
   checkTls12,
   planPrechecks,
   skippedResult,
+  transferSucceeded,
   type CommandOutput,
   type OsFamily,
   type PrecheckName,
   type PrecheckResult,
+  type TransferProbe,
 } from '../domain/prechecks.ts';
 import type { ImageRef } from '../domain/upgrade.ts';
 import { PROBE_PATH } from '../distribution/image-service.ts';
+import { scpServiceUrl, type ScpServiceAccess } from '../distribution/scp-service.ts';
 import type { CliSession } from './cli-session.ts';
 import { COPY_QUESTIONS, DELETE_QUESTIONS } from './cli-dialogues.ts';
+import { scrubSecret } from './site-distribution.ts';
 
 export interface PrecheckRequest {
   deviceId: string;
@@ -35,6 +40,17 @@ export interface PrecheckRequest {
 }
 
 const PROBE_FILE = 'netswim-probe.txt';
+
+/**
+ * `copy scp://…` questions on top of COPY_QUESTIONS: IOS confirms the host, the user and the
+ * source file name it read from the URL (defaults accepted; the password is in the URL).
+ */
+export const SCP_COPY_QUESTIONS = [
+  ...COPY_QUESTIONS,
+  { prompt: /Address or name of remote host \[[^\]]*\]\?\s*$/, reply: '' },
+  { prompt: /Source username \[[^\]]*\]\?\s*$/, reply: '' },
+  { prompt: /Source filename \[[^\]]*\]\?\s*$/, reply: '' },
+];
 
 /** The OS family from `show version`. */
 export function osFamilyOf(showVersion: string): OsFamily {
@@ -47,16 +63,37 @@ async function run(session: CliSession, command: string): Promise<CommandOutput>
 }
 
 /** Copies the image service's probe file to flash and deletes it again. */
-async function probeTransfer(session: CliSession, imageServiceUrl: string, filesystem: string): Promise<PrecheckResult> {
+async function probeTransfer(session: CliSession, imageServiceUrl: string, filesystem: string, scpService?: ScpServiceAccess): Promise<PrecheckResult> {
   const command = `copy ${imageServiceUrl}${PROBE_PATH} ${filesystem}:${PROBE_FILE}`;
   const probe = { command, output: await session.run(command, { timeoutMs: 120_000, answers: COPY_QUESTIONS }) };
-  const outcome = checkFileTransfer({ https: probe, scheme: imageServiceUrl.startsWith('https:') ? 'https' : 'http' });
+  // Only when HTTP(S) failed: the same probe from netswim's SCP service, the fallback source.
+  const scp = scpService && !transferSucceeded(probe) ? await probeScp(session, scpService, filesystem) : undefined;
+  const outcome = checkFileTransfer({ https: probe, scheme: imageServiceUrl.startsWith('https:') ? 'https' : 'http', ...(scp ? { scp } : {}) });
   if (outcome.status !== 'fail') await session.run(`delete /force ${filesystem}:${PROBE_FILE}`, { answers: DELETE_QUESTIONS });
   return outcome;
 }
 
+/**
+ * The probe over SCP. The command carries the service's password: what comes back (command,
+ * output, or the error of a timeout or a dropped session, which quote the command) shows the URL
+ * in display form, `scp://netswim-images:***@…`, because it goes into workflow history.
+ */
+async function probeScp(session: CliSession, scpService: ScpServiceAccess, filesystem: string): Promise<TransferProbe> {
+  const source = scpServiceUrl(scpService, PROBE_PATH);
+  const scrub = (text: string): string => scrubSecret(text.split(source.url).join(source.display), scpService.password);
+  const command = `copy ${source.url} ${filesystem}:${PROBE_FILE}`;
+  try {
+    const output = await session.run(command, { timeoutMs: 120_000, answers: SCP_COPY_QUESTIONS });
+    return { command: scrub(command), output: scrub(output) };
+  } catch (error) {
+    // Rebuilt from the scrubbed message: the original's stack would carry the password.
+    if (!(error instanceof Error)) throw error;
+    throw ApplicationFailure.create({ message: scrub(error.message), type: error.name });
+  }
+}
+
 /** Runs every enabled readiness check on an open session; disabled ones come back `skipped`. */
-export async function runPrechecks(session: CliSession, request: PrecheckRequest, imageServiceUrl: string): Promise<PrecheckResult[]> {
+export async function runPrechecks(session: CliSession, request: PrecheckRequest, imageServiceUrl: string, scpService?: ScpServiceAccess): Promise<PrecheckResult[]> {
   const versionOutput = await session.run('show version');
   const family = osFamilyOf(versionOutput);
   const version = parseShowVersion(versionOutput);
@@ -72,7 +109,7 @@ export async function runPrechecks(session: CliSession, request: PrecheckRequest
     const first = outputs[0] ?? { command: '', output: '' };
     switch (planned.name) {
       case 'file-transfer':
-        results.push(await probeTransfer(session, imageServiceUrl, filesystem));
+        results.push(await probeTransfer(session, imageServiceUrl, filesystem, scpService));
         break;
       case 'ntp-clock':
         results.push(checkNtpClock({ clock: first, ...(outputs[1] ? { ntp: outputs[1] } : {}), netswimTime: new Date() }));

@@ -20,11 +20,13 @@ import { listCleanupAudit } from '../store/flash-cleanup-audit.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import { requirePermission, type TokenTable } from './auth.ts';
 import { asGoldenImage, complianceReport, usingCounts } from './compliance.ts';
+import { registerCampaignRoutes } from './campaign-routes.ts';
 import { registerInventoryRoutes } from './inventory-routes.ts';
 import { parseJson, parseValue, type Env } from './request.ts';
 import { registerSiteRoutes } from './sites-routes.ts';
 import { registerCheckRoutes } from './checks-routes.ts';
 import { registerDistributionRoutes } from './distribution-routes.ts';
+import { registerWindowRoutes } from './windows-routes.ts';
 import { createUrlImport } from '../store/url-imports.ts';
 import { imageImportWorkflowId } from '../workflows/definitions.ts';
 import type { imageImport } from '../workflows/image-import.ts';
@@ -37,6 +39,7 @@ import {
   describeZodError,
   GoldenTagBody,
   ImageChangesBody,
+  UpgradePlanBody,
   HostnameParam,
   ImageIdParam,
   ImageUploadQuery,
@@ -49,7 +52,10 @@ import {
 } from './schemas.ts';
 import { ImageIntegrityError, startUpgrade, UpgradeAlreadyRunningError, type StartedUpgrade } from './start-upgrade.ts';
 import { readUpgrade } from './upgrade-status.ts';
+import { reschedule } from './reschedule.ts';
+import { IMMEDIATE_PLAN, itsmPlanRefusal } from '../domain/plan.ts';
 import { registerUpgradeListRoutes } from './upgrade-list.ts';
+import { registerItsmRoutes, type ItsmRouteConfig } from './itsm-routes.ts';
 
 export interface ApiDeps {
   db: Database;
@@ -60,6 +66,8 @@ export interface ApiDeps {
   tokens: TokenTable;
   maxImageBytes: number;
   logger: Logger;
+  /** ITSM approvals (POST /itsm/callback, GET /itsm/changes); absent when the integration is off. */
+  itsm?: ItsmRouteConfig;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -336,17 +344,24 @@ export function createApi(deps: ApiDeps): Hono<Env> {
   registerSiteRoutes(app, { db: deps.db, logger: deps.logger, read, operate, jsonLimit });
   registerCheckRoutes(app, { db: deps.db, logger: deps.logger, read, operate, jsonLimit });
   registerDistributionRoutes(app, { db: deps.db, secretBox: deps.secretBox, logger: deps.logger, read, operate, jsonLimit });
+  registerWindowRoutes(app, { db: deps.db, logger: deps.logger, read, operate, jsonLimit });
   registerInventoryRoutes(app, { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger, read, operate, jsonLimit });
+  registerCampaignRoutes(app, { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger, read, operate, jsonLimit });
 
   app.post('/upgrades', operate, jsonLimit, async (c) => {
     const body = await parseJson(c, NewUpgradeBody);
     if (!body.ok) return body.response;
-    const { device: deviceKey, imageId, reloadTimeoutSeconds, disabledChecks, rollbackOnFailure } = body.value;
+    const { device: deviceKey, imageId, reloadTimeoutSeconds, disabledChecks, rollbackOnFailure, plan } = body.value;
     const device = UUID.test(deviceKey) ? await getDevice(deps.db, deviceKey) : await findDeviceByHostname(deps.db, deviceKey);
     if (!device) return c.json({ error: `no device ${deviceKey}` }, 404);
     const image = await getImage(deps.db, imageId);
     if (!image) return c.json({ error: `no image ${imageId}` }, 404);
     if (!image.version) return c.json({ error: `image ${image.fileName} has no version: import it again with ?version=` }, 422);
+    // ITSM on: as in Catalyst Center, nothing runs "now"; every upgrade waits for an approved change.
+    if (deps.itsm) {
+      const refusal = itsmPlanRefusal(plan ?? IMMEDIATE_PLAN);
+      if (refusal) return c.json({ error: refusal }, 422);
+    }
 
     let started: StartedUpgrade;
     try {
@@ -357,6 +372,8 @@ export function createApi(deps: ApiDeps): Hono<Env> {
         ...(reloadTimeoutSeconds ? { reloadTimeoutSeconds } : {}),
         ...(disabledChecks ? { disabledChecks } : {}),
         ...(rollbackOnFailure !== undefined ? { rollbackOnFailure } : {}),
+        ...(plan ? { plan } : {}),
+        ...(deps.itsm ? { approval: { timeoutSeconds: deps.itsm.approvalTimeoutSeconds } } : {}),
       };
       started = await startUpgrade(deps.db, deps.temporal, deps.taskQueue, request);
     } catch (error) {
@@ -372,6 +389,24 @@ export function createApi(deps: ApiDeps): Hono<Env> {
   });
 
   registerUpgradeListRoutes(app, { db: deps.db, temporal: deps.temporal, logger: deps.logger, read });
+  registerItsmRoutes(app, { db: deps.db, temporal: deps.temporal, logger: deps.logger, read, jsonLimit, ...(deps.itsm ? { itsm: deps.itsm } : {}) });
+
+  // Reschedule a waiting upgrade: PATCH /upgrades/<workflow id>/plan, through a workflow update
+  // whose validator refuses what can no longer change.
+  app.patch('/upgrades/*', operate, jsonLimit, async (c) => {
+    const rest = decodeURIComponent(c.req.path.slice('/upgrades/'.length));
+    if (!rest.endsWith('/plan')) return c.json({ error: `no route PATCH ${c.req.path}: use /upgrades/<workflow id>/plan` }, 404);
+    const id = WorkflowIdParam.safeParse(rest.slice(0, -'/plan'.length));
+    if (!id.success) return c.json({ error: describeZodError(id.error) }, 400);
+    const body = await parseJson(c, UpgradePlanBody);
+    if (!body.ok) return body.response;
+    const result = await reschedule(deps.temporal, id.data, body.value);
+    if (result.ok) {
+      deps.logger.info('upgrade rescheduled', { workflowId: id.data, by: c.get('role') });
+      return c.json({ workflowId: id.data, plan: result.plan });
+    }
+    return c.json({ error: result.error }, result.status);
+  });
 
   // Workflow ids contain slashes (upgrade/<device>/<id>): take the rest of the path.
   app.get('/upgrades/*', read, async (c) => {

@@ -95,6 +95,24 @@ export const NewUpgradeBody = z
     reloadTimeoutSeconds: z.number().int().min(30).max(7200).optional(),
     rollbackOnFailure: z.boolean().optional().describe('boot the previous image again when activation or postchecks fail (default true)'),
     disabledChecks: z.array(z.enum(PRECHECK_NAMES)).max(PRECHECK_NAMES.length).optional().describe('readiness checks to skip for this run'),
+    plan: z.lazy(() => UpgradePlanBody).optional().describe('when to distribute and activate (default: now, then right after)'),
+  })
+  .strict();
+
+const IsoTime = z.iso.datetime({ offset: true, message: 'a time in ISO 8601 with an offset, e.g. 2026-11-22T02:00:00+01:00' });
+
+/** When to distribute and when to activate (domain/plan.ts). */
+export const UpgradePlanBody = z
+  .object({
+    distribute: z.discriminatedUnion('kind', [z.object({ kind: z.literal('now') }).strict(), z.object({ kind: z.literal('at'), at: IsoTime }).strict()]).default({ kind: 'now' }),
+    activate: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('after-distribution') }).strict(),
+        z.object({ kind: z.literal('at'), at: IsoTime }).strict(),
+        z.object({ kind: z.literal('window'), window: z.string().min(1).max(64).optional(), minimumMinutesLeft: z.number().min(0).max(1440).optional() }).strict(),
+        z.object({ kind: z.literal('never') }).strict(),
+      ])
+      .default({ kind: 'after-distribution' }),
   })
   .strict();
 

@@ -6,6 +6,7 @@ import { isDeviceRole, resolveGolden } from '../domain/golden.ts';
 import { DEVICE, SITE, STAGE, TARGET_VERSION } from '../domain/search-attributes.ts';
 import type { ImageRef, UpgradeInput } from '../domain/upgrade.ts';
 import type { PrecheckName } from '../domain/prechecks/types.ts';
+import type { UpgradePlan } from '../domain/plan.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import { lockDeviceForUpgrade, setCurrentUpgrade, type DeviceRecord } from '../store/devices.ts';
 import { listGoldenTags } from '../store/golden.ts';
@@ -41,6 +42,8 @@ export interface StartUpgradeRequest {
   reloadTimeoutSeconds?: number;
   disabledChecks?: PrecheckName[];
   rollbackOnFailure?: boolean;
+  plan?: UpgradePlan;
+  approval?: UpgradeInput['approval'];
 }
 
 export interface StartedUpgrade {
@@ -49,7 +52,7 @@ export interface StartedUpgrade {
   addOns: ImageRef[];
 }
 
-const imageRef = (i: ImageRecord & { version: string }): ImageRef => ({
+export const imageRef = (i: ImageRecord & { version: string }): ImageRef => ({
   imageId: i.id,
   fileName: i.fileName,
   version: i.version,
@@ -121,6 +124,8 @@ export async function startUpgrade(db: Database, temporal: Client, taskQueue: st
     if (request.reloadTimeoutSeconds) input.reloadTimeoutSeconds = request.reloadTimeoutSeconds;
     if (request.disabledChecks?.length) input.disabledChecks = request.disabledChecks;
     if (request.rollbackOnFailure !== undefined) input.rollbackOnFailure = request.rollbackOnFailure;
+    if (request.plan) input.plan = request.plan;
+    if (request.approval) input.approval = request.approval;
     const workflowId = upgradeWorkflowId(device.hostname, randomUUID().slice(0, 8));
     await temporal.workflow.start<typeof deviceUpgrade>('deviceUpgrade', {
       workflowId,

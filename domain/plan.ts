@@ -8,7 +8,8 @@ export type DistributeWhen = { kind: 'now' } | { kind: 'at'; at: string };
 export type ActivateWhen =
   | { kind: 'after-distribution' }
   | { kind: 'at'; at: string }
-  | { kind: 'window'; window: string }
+  /** In a maintenance window: the one named, or the device's site's (inherited). */
+  | { kind: 'window'; window?: string; minimumMinutesLeft?: number }
   | { kind: 'never' };
 
 export interface UpgradePlan {
@@ -17,6 +18,12 @@ export interface UpgradePlan {
 }
 
 export const IMMEDIATE_PLAN: UpgradePlan = { distribute: { kind: 'now' }, activate: { kind: 'after-distribution' } };
+
+/**
+ * Minutes a window must still have left for an activation to start in it: reload and checks take
+ * a while, and starting seconds before the window closes is not a change anyone approved.
+ */
+export const DEFAULT_MINIMUM_WINDOW_MINUTES = 5;
 
 /** Where the upgrade stands, as far as the plan is concerned. */
 export type PlanPhase = 'waiting-to-distribute' | 'distributing' | 'waiting-to-activate' | 'activating' | 'finished';
@@ -49,4 +56,18 @@ export function itsmPlanRefusal(plan: UpgradePlan): string | undefined {
     return 'with the ITSM integration on, an upgrade cannot run "now": plan the activation at a time or in a maintenance window (an approved change is needed first)';
   }
   return undefined;
+}
+
+/** One line for people: "distribute now, activate at 2026-11-22T02:00:00Z". */
+export function describePlan(plan: UpgradePlan): string {
+  const distribute = plan.distribute.kind === 'now' ? 'distribute now' : `distribute at ${plan.distribute.at}`;
+  const activate =
+    plan.activate.kind === 'after-distribution'
+      ? 'activate right after'
+      : plan.activate.kind === 'at'
+        ? `activate at ${plan.activate.at}`
+        : plan.activate.kind === 'window'
+          ? `activate in ${plan.activate.window ? `window ${plan.activate.window}` : "the site's maintenance window"}`
+          : 'distribute only';
+  return `${distribute}, ${activate}`;
 }

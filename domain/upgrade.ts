@@ -8,10 +8,13 @@ import type { HealthSnapshot, PostcheckDiff } from './postchecks.ts';
 
 export const UPGRADE_STAGES = [
   'queued',
+  'scheduled',
+  'approval',
   'inventory',
   'precheck',
   'cleanup',
   'distribute',
+  'waiting',
   'activate',
   'reload',
   'verify',
@@ -102,7 +105,7 @@ export interface UpgradeEvent {
   at?: string;
 }
 
-export type UpgradeOutcome = 'upgraded' | 'already-running' | 'failed' | 'rolled-back';
+export type UpgradeOutcome = 'upgraded' | 'already-running' | 'distributed' | 'failed' | 'rolled-back';
 
 export interface UpgradeStatus {
   stage: UpgradeStage;
@@ -115,6 +118,10 @@ export interface UpgradeStatus {
   events: UpgradeEvent[];
   outcome?: UpgradeOutcome;
   error?: string;
+  /** ITSM: the change this upgrade waits for, or waited for. */
+  change?: string;
+  /** The plan in force (it can be rescheduled while the upgrade waits). */
+  plan?: UpgradePlan;
   /** Health before activation and after it, and how they compare. */
   health?: { pre?: HealthSnapshot; post?: HealthSnapshot };
   diff?: PostcheckDiff;
@@ -140,10 +147,13 @@ export interface UpgradeResult {
 
 const STAGE_PERCENT: Record<UpgradeStage, number> = {
   queued: 0,
+  scheduled: 0,
+  approval: 0,
   inventory: 5,
   precheck: 10,
   cleanup: 12,
   distribute: 15,
+  waiting: 55,
   activate: 60,
   reload: 70,
   verify: 90,

@@ -1,6 +1,7 @@
 // netswim's configuration, from the environment, with embedded defaults that need no set-up.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { loadItsmConfig } from '../itsm/config.ts';
 
 const Env = z.object({
   NETSWIM_DATA_DIR: z.string().default('data'),
@@ -19,6 +20,16 @@ const Env = z.object({
   /** PEM certificate and key files: the image service then speaks HTTPS. */
   NETSWIM_IMAGE_SERVICE_TLS_CERT: z.string().optional(),
   NETSWIM_IMAGE_SERVICE_TLS_KEY: z.string().optional(),
+  /** netswim's SCP service (the fallback when devices cannot use HTTP(S)): a port, 0 for any free port, or off. */
+  NETSWIM_SCP_SERVICE_PORT: z
+    .string()
+    .regex(/^(off|\d{1,5})$/, 'NETSWIM_SCP_SERVICE_PORT: a port (0 = any free port) or off')
+    .refine((v) => v === 'off' || Number(v) <= 65535, 'NETSWIM_SCP_SERVICE_PORT: a port up to 65535')
+    .default('8022'),
+  /** Where the SCP service listens (default: NETSWIM_IMAGE_SERVICE_HOST). */
+  NETSWIM_SCP_SERVICE_HOST: z.string().min(1).optional(),
+  /** The host devices put in scp:// URLs when it differs from the listen address (NAT). */
+  NETSWIM_SCP_SERVICE_PUBLIC_HOST: z.string().min(1).optional(),
   NETSWIM_MAX_IMAGE_BYTES: z.coerce.number().int().positive().default(4 * 1024 ** 3),
   /** Lab only: accept self-signed certificates when importing images from https URLs. */
   NETSWIM_IMPORT_INSECURE_TLS: z.enum(['0', '1', 'true', 'false']).default('0'),
@@ -57,9 +68,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       publicUrl: e.NETSWIM_IMAGE_SERVICE_URL,
       tlsFiles: e.NETSWIM_IMAGE_SERVICE_TLS_CERT && e.NETSWIM_IMAGE_SERVICE_TLS_KEY ? { cert: resolve(e.NETSWIM_IMAGE_SERVICE_TLS_CERT), key: resolve(e.NETSWIM_IMAGE_SERVICE_TLS_KEY) } : undefined,
     },
+    scpService:
+      e.NETSWIM_SCP_SERVICE_PORT === 'off'
+        ? undefined
+        : {
+            host: e.NETSWIM_SCP_SERVICE_HOST ?? e.NETSWIM_IMAGE_SERVICE_HOST,
+            port: Number(e.NETSWIM_SCP_SERVICE_PORT),
+            // Devices reach netswim where NETSWIM_IMAGE_SERVICE_URL says, unless told otherwise.
+            publicHost: e.NETSWIM_SCP_SERVICE_PUBLIC_HOST ?? (e.NETSWIM_IMAGE_SERVICE_URL ? new URL(e.NETSWIM_IMAGE_SERVICE_URL).hostname.replace(/^\[(.*)\]$/, '$1') : undefined),
+            hostKeyFile: resolve(dataDir, 'scp-host-key'),
+          },
     maxImageBytes: e.NETSWIM_MAX_IMAGE_BYTES,
     importInsecureTls: e.NETSWIM_IMPORT_INSECURE_TLS === '1' || e.NETSWIM_IMPORT_INSECURE_TLS === 'true',
     logLevel: e.NETSWIM_LOG_LEVEL,
     inventoryEvery: e.NETSWIM_INVENTORY_EVERY === 'off' ? undefined : e.NETSWIM_INVENTORY_EVERY,
+    /** ITSM approvals (NETSWIM_ITSM_*); undefined when NETSWIM_ITSM_URL is not set. */
+    itsm: loadItsmConfig(env),
   };
 }

@@ -11,8 +11,10 @@ import type { Worker } from '@temporalio/worker';
 import { createApi } from '../api/app.ts';
 import { parseApiTokens, type TokenTable } from '../api/auth.ts';
 import { startImageService, type ImageService } from '../distribution/image-service.ts';
+import { loadOrCreateHostKey, scpServicePassword, SCP_SERVICE_USER, startScpService, type ScpService, type ScpServiceAccess } from '../distribution/scp-service.ts';
 import { ImageStore } from '../images/image-store.ts';
 import { createNetswimWorker } from '../workers/worker.ts';
+import { createItsmClient } from '../itsm/client.ts';
 import { ensureInventorySchedule } from '../workers/inventory-schedule.ts';
 import { openDatabase, type Database } from '../store/database.ts';
 import { createSecretBox, loadSecretKey, type SecretBox } from '../store/secret-box.ts';
@@ -35,6 +37,15 @@ export interface Netswim {
   imageService?: ImageService;
   /** The URL devices fetch images from. */
   imageServiceUrl: string;
+  /** netswim's SCP service (the HTTP(S) fallback); runs with the API unless NETSWIM_SCP_SERVICE_PORT=off. */
+  scpService?: ScpService;
+  /**
+   * How devices reach the SCP service, password included: in-process only (the activities put it
+   * into the device's copy command), never logged or returned. A worker-only process builds it
+   * from the configuration and the secret key; undefined when the service is off, or on a worker
+   * whose configured port is 0 (only the API process knows the port it got).
+   */
+  scpServiceAccess?: ScpServiceAccess;
   temporal: Client;
   apiUrl?: string;
   /** The admin token generated in embedded mode (no NETSWIM_API_TOKENS); undefined otherwise. */
@@ -72,7 +83,8 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
   try {
     const db = await openDatabase({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { pgliteDataDir: config.pgliteDataDir }) });
     stops.push(() => db.close());
-    const secretBox = createSecretBox(await loadSecretKey(config.secretKey, config.secretKeyFile));
+    const secretKey = await loadSecretKey(config.secretKey, config.secretKeyFile);
+    const secretBox = createSecretBox(secretKey);
     const imageStore = new ImageStore(config.imageDir);
     const runApi = options.runApi ?? true;
     let imageService: ImageService | undefined;
@@ -87,6 +99,22 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
     } else {
       imageServiceUrl = config.imageService.publicUrl ?? `${config.imageService.tlsFiles ? 'https' : 'http'}://${config.imageService.host}:${config.imageService.port}`;
     }
+    let scpService: ScpService | undefined;
+    let scpServiceAccess: ScpServiceAccess | undefined;
+    if (config.scpService && runApi) {
+      const { hostKeyFile, ...listen } = config.scpService;
+      scpService = await startScpService(imageStore, logger.child({ component: 'scp-service' }), {
+        ...listen,
+        hostKey: await loadOrCreateHostKey(hostKeyFile),
+        password: scpServicePassword(secretKey),
+      });
+      const service = scpService;
+      stops.push(() => service.close());
+      scpServiceAccess = scpService.access;
+    } else if (config.scpService && config.scpService.port !== 0) {
+      const { host, port, publicHost } = config.scpService;
+      scpServiceAccess = { host: publicHost ?? host, port, username: SCP_SERVICE_USER, password: scpServicePassword(secretKey) };
+    }
 
     const connection = await Connection.connect({ address: options.temporalAddress });
     stops.push(() => connection.close());
@@ -94,14 +122,17 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
 
     const netswim: Netswim = { db, secretBox, imageStore, imageServiceUrl, temporal, stop };
     if (imageService) netswim.imageService = imageService;
+    if (scpService) netswim.scpService = scpService;
+    if (scpServiceAccess) netswim.scpServiceAccess = scpServiceAccess;
 
     if (options.runWorker ?? true) {
       const { worker, connection: workerConnection } = await createNetswimWorker({
         temporalAddress: options.temporalAddress,
         namespace: config.namespace,
         taskQueue: config.taskQueue,
-        activities: { db, secretBox, imageStore, imageServiceUrl, logger: logger.child({ component: 'activities' }) },
+        activities: { db, secretBox, imageStore, imageServiceUrl, ...(scpServiceAccess ? { scpService: scpServiceAccess } : {}), logger: logger.child({ component: 'activities' }) },
         imageImport: { db, secretBox, imageStore, maxImageBytes: config.maxImageBytes, insecureTls: config.importInsecureTls, logger: logger.child({ component: 'image-import' }) },
+        ...(config.itsm ? { itsm: createItsmClient(config.itsm) } : {}),
       });
       const running = worker.run();
       stops.push(async () => {
@@ -115,7 +146,7 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
 
     if (runApi) {
       const { tokens, generated } = await apiTokens(config);
-      const app = createApi({ db, secretBox, imageStore, temporal, taskQueue: config.taskQueue, tokens, maxImageBytes: config.maxImageBytes, logger: logger.child({ component: 'api' }) });
+      const app = createApi({ db, secretBox, imageStore, temporal, taskQueue: config.taskQueue, tokens, maxImageBytes: config.maxImageBytes, logger: logger.child({ component: 'api' }), ...(config.itsm ? { itsm: config.itsm } : {}) });
       const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
         const s = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, () => resolve(s));
         s.once('error', reject);

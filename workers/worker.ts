@@ -1,9 +1,14 @@
 // Builds the netswim worker: the workflow bundle plus the activities bound to their dependencies.
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createCampaignActivities } from '../activities/campaign.ts';
 import { createUpgradeActivities, type UpgradeActivityDeps } from '../activities/device-upgrade.ts';
 import { createImageImportActivities, type ImageImportActivityDeps } from '../activities/image-import.ts';
 import { createInventoryActivities } from '../activities/inventory.ts';
+import { createWindowActivities } from '../activities/windows.ts';
+import { createWorkflowControlActivities } from '../activities/workflow-control.ts';
+import { createItsmActivities } from '../activities/itsm.ts';
+import type { ItsmClient } from '../itsm/client.ts';
 import { createSiteDistributionActivities } from '../activities/site-distribution.ts';
 
 export const DEFAULT_TASK_QUEUE = 'netswim';
@@ -28,6 +33,8 @@ export interface WorkerOptions {
   activities: UpgradeActivityDeps;
   /** URL imports (downloadImage). */
   imageImport: ImageImportActivityDeps;
+  /** The ITSM Table API client (credentials inside); absent when the integration is off. */
+  itsm?: ItsmClient;
   /** Sticky-cache and concurrency knobs for small machines and tests. */
   maxConcurrentActivityTaskExecutions?: number;
 }
@@ -43,7 +50,11 @@ export async function createNetswimWorker(options: WorkerOptions): Promise<{ wor
       ...createUpgradeActivities(options.activities),
       ...createImageImportActivities(options.imageImport),
       ...createInventoryActivities(options.activities),
+      ...createWindowActivities(options.activities),
+      ...createWorkflowControlActivities(),
       ...createSiteDistributionActivities(options.activities),
+      ...createCampaignActivities(options.activities),
+      ...createItsmActivities({ db: options.activities.db, logger: options.activities.logger, ...(options.itsm ? { itsm: options.itsm } : {}) }),
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 100,
     // Heartbeats carry transfer progress that the API shows; the default throttle (most of the

@@ -4,6 +4,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  condition,
   log,
   workflowInfo,
   proxyActivities,
@@ -11,6 +12,7 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { CancellationScope, isCancellation } from '@temporalio/workflow';
 import type { ReloadOutcome, UpgradeActivities } from '../activities/device-upgrade.ts';
 import type { InventoryActivities } from '../activities/inventory.ts';
 import { STAGE } from '../domain/search-attributes.ts';
@@ -31,7 +33,14 @@ import {
   type UpgradeStage,
   type UpgradeStatus,
 } from '../domain/upgrade.ts';
-import { upgradeStatusQuery } from './definitions.ts';
+import { rescheduleUpdate, upgradeStatusQuery } from './definitions.ts';
+import { ITSM_RETRY, awaitApproval } from './approval.ts';
+import type { ItsmActivities } from '../activities/itsm.ts';
+import type { WorkflowControlActivities } from '../activities/workflow-control.ts';
+import { approvalOutcomeText, type ChangeOutcomeState } from '../domain/itsm.ts';
+import type { WindowActivities } from '../activities/windows.ts';
+import { activationDecision } from '../domain/maintenance-window.ts';
+import { DEFAULT_MINIMUM_WINDOW_MINUTES, IMMEDIATE_PLAN, describePlan, rescheduleRefusal, type ActivateWhen, type DistributeWhen, type PlanPhase, type UpgradePlan } from '../domain/plan.ts';
 
 
 // Short reads and configuration: retried a few times, quickly.
@@ -85,6 +94,11 @@ function previousBundle(previous: DeviceInventory): string | undefined {
   return previous.flash.files.find((f) => !f.isDirectory && f.name.toLowerCase().endsWith('.bin') && f.name.toLowerCase().includes(`.${version}.`))?.name;
 }
 
+const windows = proxyActivities<WindowActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['UnknownWindow', 'UnknownDevice'] },
+});
+
 const DEFAULT_RELOAD_TIMEOUT_SECONDS = 20 * 60;
 
 const RELOAD_OUTCOME_TEXT: Record<ReloadOutcome, string> = {
@@ -93,7 +107,56 @@ const RELOAD_OUTCOME_TEXT: Record<ReloadOutcome, string> = {
   unreachable: 'device unreachable when the reload was to be sent (already reloading?); waiting for it',
 };
 
+/**
+ * A cancellation (a campaign's cancel, the UI's) is honoured only at a safe point: before
+ * activation the upgrade stops and ends cancelled, the device untouched by activation; from
+ * activation on (activate, reload, verify, add-ons, postcheck, rollback) it is deferred and the
+ * upgrade runs to its end. The body runs non-cancellable; only its part before activation is in
+ * a scope that the workflow's cancellation cancels.
+ */
 export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult> {
+  const workflowScope = CancellationScope.current();
+  const gate: UpgradeGate = { activating: false, cancelled: false };
+  return CancellationScope.nonCancellable(async () => {
+    const beforeActivation = new CancellationScope();
+    void workflowScope.cancelRequested.catch(() => {
+      if (gate.activating) return;
+      gate.cancelled = true;
+      beforeActivation.cancel();
+    });
+    try {
+      const result = await beforeActivation.run(() => upgradeDevice(input, gate));
+      await closeChange(gate, result.outcome === 'failed' ? 'failed' : 'implemented', `netswim: ${input.device.hostname} ${result.outcome} (${result.fromVersion} → ${result.toVersion})`);
+      return result;
+    } catch (error) {
+      const text = error instanceof Error ? causeMessage(error) : String(error);
+      await closeChange(gate, isCancellation(error) ? 'canceled' : 'failed', `netswim: upgrade of ${input.device.hostname} ended: ${text}`);
+      throw error;
+    }
+  });
+}
+
+interface UpgradeGate {
+  activating: boolean;
+  cancelled: boolean;
+  /** The ITSM change this upgrade opened; its outcome is written back at the end (once). */
+  change?: { number: string; closed: boolean };
+}
+
+const itsm = proxyActivities<ItsmActivities>({ startToCloseTimeout: '1 minute', retry: ITSM_RETRY });
+const control = proxyActivities<WorkflowControlActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 10 } });
+
+async function closeChange(gate: UpgradeGate, state: ChangeOutcomeState, workNotes: string): Promise<void> {
+  if (!gate.change || gate.change.closed) return;
+  gate.change.closed = true;
+  try {
+    await itsm.writeChangeOutcome({ number: gate.change.number, state, workNotes });
+  } catch (error) {
+    log.warn('the outcome was not written back to the change', { change: gate.change.number, error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<UpgradeResult> {
   const { image } = input;
   const deviceId = input.device.deviceId;
   const addOns = input.addOns ?? [];
@@ -107,6 +170,41 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
     ...(addOns.length > 0 ? { addOns: addOns.map((a) => a.fileName), addOnsActivated: [] } : {}),
   };
   setHandler(upgradeStatusQuery, () => status);
+
+  // The plan: when to distribute and when to activate; rescheduled by an update while it waits.
+  let plan: UpgradePlan = input.plan ?? IMMEDIATE_PLAN;
+  let phase: PlanPhase = 'waiting-to-distribute';
+  let replanned = false;
+  status.plan = plan;
+  setHandler(
+    rescheduleUpdate,
+    (next) => {
+      plan = next;
+      status.plan = next;
+      replanned = true;
+      note(status.stage, `rescheduled: ${describePlan(next)}`);
+      return next;
+    },
+    {
+      validator: (next: UpgradePlan) => {
+        const refusal = rescheduleRefusal(plan, next, phase, Date.now());
+        if (refusal) throw new Error(refusal);
+      },
+    },
+  );
+
+  /** Sleeps (a durable timer) until the planned time; a reschedule wakes it to look again. */
+  const waitForPlannedTime = async (when: () => DistributeWhen | ActivateWhen, stage: UpgradeStage, what: string): Promise<void> => {
+    for (;;) {
+      const w = when();
+      if (w.kind !== 'at') return;
+      const ms = Date.parse(w.at) - Date.now();
+      if (ms <= 0) return;
+      enter(stage, `${what} planned at ${w.at}`);
+      replanned = false;
+      if (!(await condition(() => replanned, ms))) return;
+    }
+  };
   const activated: string[] = [];
   let alreadyActive: string[] = [];
   /** Once the image runs, the add-on stages go round again: the percent does not go back. */
@@ -114,6 +212,7 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
 
   const note = (stage: UpgradeStage, message: string) => status.events.push({ stage, message, at: new Date().toISOString() });
   const enter = (stage: UpgradeStage, message: string) => {
+    if (stage === 'activate') gate.activating = true;
     status.stage = stage;
     status.percent = monotonicPercent ? Math.max(status.percent, stagePercent(stage)) : stagePercent(stage);
     note(stage, message);
@@ -140,6 +239,9 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
   /** Whether this run activated the image itself (a failure after it rolls the image back). */
   let imageActivated = false;
   try {
+    if (input.approval) await awaitChangeApproval(input.approval);
+    await waitForPlannedTime(() => plan.distribute, 'scheduled', 'distribution');
+    phase = 'distributing';
     enter('inventory', `reading ${input.device.hostname}`);
     before = await device.readInventory(deviceId);
     status.fromVersion = before.version;
@@ -187,6 +289,11 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
     if (!imageRuns) {
       await distribute(image, filesystem);
       await checkpoint('post', 'distribution');
+      if (!(await awaitActivation())) {
+        status.outcome = 'distributed';
+        enter('done', `${image.fileName} is on ${input.device.hostname}, verified; activation not planned (distribute only)`);
+        return result('distributed', before.version, before.runningImage, before.bootVariables);
+      }
 
       preHealth = await checkpoint('pre', 'activation');
       status.health = preHealth ? { pre: preHealth } : {};
@@ -213,6 +320,11 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
     } else {
       for (const addOn of pending) await distribute(addOn, filesystem);
       await checkpoint('post', 'distribution');
+      if (!(await awaitActivation())) {
+        status.outcome = 'distributed';
+        enter('done', `${pending.map((a) => a.fileName).join(', ')} on ${input.device.hostname}, verified; activation not planned (distribute only)`);
+        return result('distributed', before.version, before.runningImage, before.bootVariables);
+      }
       preHealth = await checkpoint('pre', 'activation');
       status.health = preHealth ? { pre: preHealth } : {};
       current = before;
@@ -241,6 +353,14 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
     enter('done', imageRuns ? `${input.device.hostname} runs ${current.version}${withAddOns}` : `${input.device.hostname} upgraded from ${before.version} to ${current.version}${withAddOns}`);
     return result('upgraded', before.version, current.runningImage, current.bootVariables);
   } catch (error) {
+    if (gate.cancelled && isCancellation(error)) {
+      const message = status.stage === 'approval' && status.error ? status.error : `cancelled at ${status.stage}, before activation: ${input.device.hostname} keeps running its image`;
+      status.error = message;
+      note(status.stage, message);
+      upsertSearchAttributes([{ key: STAGE, value: 'cancelled' }]);
+      setCurrentDetails(`**cancelled** — ${message}`);
+      throw error;
+    }
     if (status.stage !== 'failed' && status.outcome !== 'rolled-back') fail(`${status.stage} failed: ${error instanceof Error ? causeMessage(error) : String(error)}`);
     throw error;
   }
@@ -290,6 +410,82 @@ export async function deviceUpgrade(input: UpgradeInput): Promise<UpgradeResult>
   async function addOnFailed(reason: string, current: DeviceInventory): Promise<never> {
     if (imageActivated) return rollBack(reason, current);
     return fail(`${reason} (${image.fileName} ran before this upgrade: nothing rolled back)`);
+  }
+
+  /**
+   * ITSM: opens a change for this upgrade (or joins the given one) and waits for its decision
+   * before anything on the device changes. A rejection fails the upgrade with the approver and
+   * reason; no decision in time cancels it. Both are written back to the change.
+   */
+  async function awaitChangeApproval(approval: NonNullable<UpgradeInput['approval']>): Promise<void> {
+    const workflowId = workflowInfo().workflowId;
+    let number = approval.changeNumber;
+    if (!number) {
+      enter('approval', `opening a change request for ${input.device.hostname}`);
+      number = (
+        await itsm.openChangeRequest({
+          summary: `netswim: upgrade ${input.device.hostname} to ${image.version}`,
+          description: `Image ${image.fileName} (md5 ${image.md5}) on ${input.device.hostname} at site ${input.device.site}; plan: ${describePlan(plan)}; workflow ${workflowId}`,
+          ...(plan.distribute.kind === 'at' ? { plannedStart: plan.distribute.at } : {}),
+          ...(plan.activate.kind === 'at' ? { plannedEnd: plan.activate.at } : {}),
+          workflowIds: [workflowId],
+        })
+      ).number;
+      gate.change = { number, closed: false };
+    }
+    status.change = number;
+    enter('approval', `waiting for the decision on change ${number}`);
+    const registered = await itsm.registerChangeWorkflows({ number, workflowIds: [workflowId] });
+    const outcome = await awaitApproval(number, approval.timeoutSeconds, registered.decision);
+    const text = approvalOutcomeText(outcome, approval.timeoutSeconds);
+    note('approval', `change ${number}: ${text}`);
+    if (outcome.kind === 'rejected') {
+      if (gate.change) {
+        gate.change.closed = true;
+        await itsm.writeChangeOutcome({ number, state: 'rejected', workNotes: `netswim: ${text}; ${input.device.hostname} not changed` });
+      }
+      fail(text);
+    }
+    if (outcome.kind === 'timeout') {
+      // Ends as CANCELLED, as the change: Temporal cancels the workflow on our request, which
+      // interrupts the wait below (the cancellation comes through the wrapper's scope).
+      status.error = text;
+      await control.cancelOwnWorkflow();
+      await condition(() => false);
+    }
+  }
+
+  /** Waits for the planned activation; false when the plan is to distribute only. */
+  async function awaitActivation(): Promise<boolean> {
+    phase = 'waiting-to-activate';
+    for (;;) {
+      await waitForPlannedTime(() => plan.activate, 'waiting', 'activation');
+      const when = plan.activate;
+      if (when.kind === 'never') return false;
+      if (when.kind !== 'window' || (await windowIsOpen(when))) break;
+    }
+    phase = 'activating';
+    return true;
+  }
+
+  /**
+   * Sleeps until the window's next occurrence (a durable timer) and says whether it is open now;
+   * false after a reschedule, so the caller looks at the plan again. An occurrence with too little
+   * time left is skipped: the activation waits for the next one.
+   */
+  async function windowIsOpen(when: Extract<ActivateWhen, { kind: 'window' }>): Promise<boolean> {
+    const { window, from } = await windows.lookupMaintenanceWindow({ deviceId, ...(when.window ? { name: when.window } : {}) });
+    for (;;) {
+      const decision = activationDecision(window, Date.now(), when.minimumMinutesLeft ?? DEFAULT_MINIMUM_WINDOW_MINUTES);
+      if (decision.kind === 'open-now') {
+        note('waiting', `maintenance window ${window.name} (${from}) is open until ${new Date(decision.endMs).toISOString()}`);
+        return true;
+      }
+      if (decision.kind === 'none-left') return fail(`no maintenance window left to activate in: ${decision.reason}`);
+      enter('waiting', `activation waits for maintenance window ${window.name} (${from}): ${decision.reason}`);
+      replanned = false;
+      if (await condition(() => replanned, Math.max(1, decision.untilMs - Date.now()))) return false;
+    }
   }
 
   /** Sends the reload (never twice: see sendReload) and waits, bounded, for the device to return. */

@@ -30,6 +30,7 @@ export async function startTestNetswim(temporalAddress: string, options: TestNet
     NETSWIM_DATA_DIR: dataDir,
     NETSWIM_API_PORT: '0',
     NETSWIM_IMAGE_SERVICE_PORT: '0',
+    NETSWIM_SCP_SERVICE_PORT: '0',
     NETSWIM_TASK_QUEUE: `test-${randomUUID().slice(0, 8)}`,
     NETSWIM_MAX_IMAGE_BYTES: String(64 * 1024 * 1024),
     ...options.env,

@@ -1,0 +1,126 @@
+// ITSM approvals in the device upgrade: "now" refused, a change opened per upgrade, approve →
+// upgraded and the change implemented, reject → failed with approver and reason and the device
+// untouched, no decision in time → cancelled, each written back to the change record.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { UpgradeView } from '../api/upgrade-status.ts';
+import { startLab } from '../lab/fleet.ts';
+import { startItsmLab, type ItsmLab } from '../lab/itsm-server.ts';
+import type { Lab } from '../lab/types.ts';
+import type { DevServer } from '../scripts/temporal-dev-server.ts';
+import { startTestNetswim, type TestNetswim } from './support/netswim.ts';
+import { startTestTemporal } from './support/temporal.ts';
+import { postJson, uploadImage } from './support/upgrades.ts';
+
+const PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
+const ITSM_PASSWORD = `itsm-${randomBytes(8).toString('hex')}`;
+const CALLBACK_SECRET = `cb-${randomBytes(16).toString('hex')}`;
+const HOSTNAMES = ['it-approve', 'it-reject', 'it-timeout'];
+
+let temporal: DevServer;
+let netswim: TestNetswim;
+let itsm: ItsmLab;
+let lab: Lab;
+let dir: string;
+let imageId: string;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'netswim-itsm-upgrade-'));
+  temporal = await startTestTemporal();
+  itsm = await startItsmLab({ users: [{ username: 'netswim', password: ITSM_PASSWORD }] });
+  netswim = await startTestNetswim(temporal.address, {
+    env: {
+      NETSWIM_ITSM_URL: itsm.url,
+      NETSWIM_ITSM_AUTH: 'basic',
+      NETSWIM_ITSM_USERNAME: 'netswim',
+      NETSWIM_ITSM_PASSWORD: ITSM_PASSWORD,
+      NETSWIM_ITSM_CALLBACK_SECRET: CALLBACK_SECRET,
+      NETSWIM_ITSM_APPROVAL_TIMEOUT: '6s',
+    },
+  });
+  itsm.setCallback(`${netswim.apiUrl}/itsm/callback`, CALLBACK_SECRET);
+  lab = await startLab({
+    stateDir: join(dir, 'lab'),
+    devices: HOSTNAMES.map((hostname) => ({ hostname, address: '127.0.0.1', port: 0, platform: 'cat9300' as const, username: 'netswim', password: PASSWORD, enableSecret: PASSWORD, reloadDurationMs: 1000 })),
+  });
+  for (const d of lab.devices) {
+    await postJson(netswim, '/devices', { hostname: d.hostname, address: d.address, port: d.port, platform: 'cat9300', site: 'Global/Lab', username: 'netswim', password: PASSWORD, enableSecret: PASSWORD });
+  }
+  imageId = await uploadImage(netswim, 'cat9k_iosxe.17.09.04a.SPA.bin', randomBytes(512 * 1024 + 3));
+});
+
+after(async () => {
+  await lab?.stop();
+  await netswim?.stopAll();
+  await itsm?.close();
+  await temporal?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const planned = { activate: { kind: 'at', at: new Date(Date.now() + 1000).toISOString() } };
+const view = async (id: string) => (await (await netswim.api(`/upgrades/${id}`)).json()) as UpgradeView & { status?: { change?: string } };
+
+async function waitFor(id: string, done: (v: Awaited<ReturnType<typeof view>>) => boolean) {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const v = await view(id);
+    if (done(v)) return v;
+    if (Date.now() > deadline) throw new Error(`${id} stuck at ${v.stage}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function startAndGetChange(hostname: string): Promise<{ workflowId: string; change: string }> {
+  const { workflowId } = await postJson<{ workflowId: string }>(netswim, '/upgrades', { device: hostname, imageId, reloadTimeoutSeconds: 60, plan: planned });
+  const v = await waitFor(workflowId, (x) => x.stage === 'approval' && Boolean(x.status?.change) && /waiting for the decision/.test(x.status?.events.at(-1)?.message ?? ''));
+  return { workflowId, change: v.status!.change! };
+}
+
+describe('ITSM approvals in the upgrade', () => {
+  it('refuses "now" with the integration on, and starts nothing', async () => {
+    const res = await netswim.api('/upgrades', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ device: 'it-approve', imageId }) });
+    assert.equal(res.status, 422);
+    assert.match(((await res.json()) as { error: string }).error, /cannot run "now"/);
+  });
+
+  it('approve: the change opened for the upgrade lets it run; the outcome is written back', async () => {
+    const { workflowId, change } = await startAndGetChange('it-approve');
+    assert.equal(lab.device('it-approve').state().reloadCount, 0, 'nothing changes before the approval');
+    assert.match(itsm.change(change)?.short_description ?? '', /upgrade it-approve to 17\.09\.04a/);
+    const answer = await itsm.decide(change, { decision: 'approved', approver: 'alice', reason: 'CAB ok' });
+    assert.equal(answer.status, 200);
+    const v = await waitFor(workflowId, (x) => x.execution !== 'RUNNING');
+    assert.equal(v.execution, 'COMPLETED', v.error);
+    assert.equal(lab.device('it-approve').state().version, '17.09.04a');
+    const record = itsm.change(change)!;
+    assert.equal(record.state, '3', 'closed');
+    assert.match(record.journal.map((j) => j.text).join('\n'), /it-approve upgraded/);
+  });
+
+  it('reject: the upgrade ends "rejected by <approver>: <reason>" and the device is untouched', async () => {
+    const { workflowId, change } = await startAndGetChange('it-reject');
+    await itsm.decide(change, { decision: 'rejected', approver: 'bob', reason: 'freeze week' });
+    const v = await waitFor(workflowId, (x) => x.execution !== 'RUNNING');
+    assert.equal(v.execution, 'FAILED');
+    assert.match(v.error ?? '', /rejected by bob: freeze week/);
+    const state = lab.device('it-reject').state();
+    assert.equal(state.reloadCount, 0);
+    assert.ok(!state.flash.some((f) => f.name === 'cat9k_iosxe.17.09.04a.SPA.bin'), 'nothing was copied');
+    assert.equal(itsm.change(change)?.state, '4');
+  });
+
+  it('no decision within the approval timeout cancels the upgrade and the change', async () => {
+    const { workflowId, change } = await startAndGetChange('it-timeout');
+    const v = await waitFor(workflowId, (x) => x.execution !== 'RUNNING');
+    assert.equal(v.execution, 'CANCELLED', v.error);
+    assert.match(v.status?.error ?? '', /no decision|timed out|within/i);
+    assert.equal(lab.device('it-timeout').state().reloadCount, 0);
+    assert.equal(itsm.change(change)?.state, '4');
+    const late = await itsm.decide(change, { decision: 'approved', approver: 'carol', reason: 'too late' });
+    assert.equal(late.status, 401, 'a decision on a closed change is refused');
+  });
+});

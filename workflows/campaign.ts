@@ -1,0 +1,265 @@
+// A campaign: upgrades many devices, each as a child `deviceUpgrade` workflow, wave by wave (a
+// canary first), at most `maxInFlight` at once; a wave starts when the previous one has ended.
+// Failures over the budget (any failure in the canary) halt the remaining waves. Updates pause,
+// resume and cancel it; cancel never interrupts a device that is activating (the child defers a
+// cancellation from activation on: workflows/device-upgrade.ts).
+//
+// History stays bounded for 10,000 devices: the device list lives in the database (resolved by an
+// activity, read a page at a time), each run starts at most DEVICES_PER_RUN devices (about 15
+// history events each), then, with no child in flight, continues as new carrying only the next
+// device's position and the progress counters; per-device records are written to the database
+// per batch, and the progress keeps at most MAX_LISTED failures and skips with their reasons.
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  CancellationScope,
+  CancelledFailure,
+  ChildWorkflowFailure,
+  condition,
+  continueAsNew,
+  isCancellation,
+  ParentClosePolicy,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  startChild,
+  TerminatedFailure,
+  TimeoutFailure,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CampaignActivities } from '../activities/campaign.ts';
+import {
+  allowedFailures,
+  cancelRefusal,
+  haltReason,
+  isFailure,
+  markEnded,
+  markStarted,
+  newProgress,
+  pauseRefusal,
+  planWaves,
+  resumeRefusal,
+  waveOf,
+  type CampaignProgress,
+  type DeviceOutcome,
+} from '../domain/campaign.ts';
+import { CAMPAIGN, DEVICE, SITE, STAGE, TARGET_VERSION } from '../domain/search-attributes.ts';
+import type { UpgradeInput } from '../domain/upgrade.ts';
+import type { CampaignDeviceOutcome, CampaignTarget } from '../store/campaigns.ts';
+import { cancelCampaignUpdate, campaignProgressQuery, pauseCampaignUpdate, resumeCampaignUpdate, type CampaignInput } from './campaign-definitions.ts';
+import { upgradeWorkflowId } from './definitions.ts';
+import type { deviceUpgrade } from './device-upgrade.ts';
+
+const records = proxyActivities<CampaignActivities>({
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '2 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['CampaignInputError'] },
+});
+
+/** Devices started per workflow run before continuing as new. */
+export const DEVICES_PER_RUN = 300;
+
+export async function campaign(input: CampaignInput): Promise<CampaignProgress> {
+  const { campaignId } = input;
+  const maxInFlight = Math.max(1, Math.min(input.maxInFlight, 500));
+  // Handlers answer from the first moment: the device list is resolved after they are set.
+  let progress: CampaignProgress = input.carried?.progress ?? newProgress({ campaignId, name: input.name, total: 0, waves: [], maxInFlight, allowedFailures: 0 });
+  let nextSeq = input.carried?.nextSeq ?? 0;
+  let startable = input.carried?.startable ?? 0;
+  if (input.carried) progress.runs++;
+
+  /** Running children by hostname: the scope that cancels each. */
+  const children = new Map<string, CancellationScope>();
+  let halt: string | undefined;
+  const stopping = () => progress.state === 'cancelling' || halt !== undefined;
+  const show = () => {
+    const done = progress.total - progress.stages.queued - progress.stages.running;
+    setCurrentDetails(
+      `**campaign ${input.name}**: ${progress.state}${progress.reason ? ` (${progress.reason})` : ''} — wave ${Math.min(progress.currentWave + 1, progress.waves.length)}/${progress.waves.length}, ` +
+        `${done}/${progress.total} devices ended, ${progress.inFlight} in flight, ${progress.failureCount} failed (budget ${progress.allowedFailures})`,
+    );
+  };
+
+  setHandler(campaignProgressQuery, () => progress);
+  const refuse = (reason: string | undefined) => {
+    if (reason) throw new Error(reason);
+  };
+  setHandler(
+    pauseCampaignUpdate,
+    () => {
+      progress.state = 'paused';
+      show();
+      return progress;
+    },
+    { validator: () => refuse(pauseRefusal(progress.state)) },
+  );
+  setHandler(
+    resumeCampaignUpdate,
+    () => {
+      progress.state = 'running';
+      show();
+      return progress;
+    },
+    { validator: () => refuse(resumeRefusal(progress.state)) },
+  );
+  setHandler(
+    cancelCampaignUpdate,
+    () => {
+      progress.state = 'cancelling';
+      progress.reason = 'cancelled by an operator';
+      // Every running child is asked to stop; each decides whether it is at a safe point: before
+      // activation it stops (the device keeps its image), from activation on it finishes.
+      for (const scope of children.values()) scope.cancel();
+      show();
+      return progress;
+    },
+    { validator: () => refuse(cancelRefusal(progress.state)) },
+  );
+  show();
+
+  if (!input.carried) {
+    const resolved = await records.resolveCampaignTargets({ campaignId, selector: input.selector });
+    startable = resolved.count;
+    const fresh = newProgress({
+      campaignId,
+      name: input.name,
+      total: startable + resolved.skippedCount,
+      waves: planWaves(startable, input.waves),
+      maxInFlight,
+      allowedFailures: allowedFailures(startable, input.failureBudget),
+    });
+    // An operator may have paused or cancelled while the devices were being resolved.
+    progress = { ...fresh, state: progress.state, ...(progress.reason ? { reason: progress.reason } : {}) };
+    progress.stages.queued = startable;
+    progress.stages.skipped = resolved.skippedCount;
+    progress.skipped = resolved.skipped;
+    show();
+  }
+
+  /** One device: claim it (one upgrade per device), run its child, record how it ended. */
+  const runDevice = async (target: CampaignTarget, inCanary: boolean): Promise<CampaignDeviceOutcome> => {
+    const workflowId = upgradeWorkflowId(target.hostname, campaignId);
+    let claim: Awaited<ReturnType<CampaignActivities['claimCampaignDevice']>>;
+    try {
+      claim = await records.claimCampaignDevice({ deviceId: target.deviceId, hostname: target.hostname, workflowId, imageId: target.image.imageId, requestedBy: `campaign ${campaignId} (${input.requestedBy})` });
+    } catch (error) {
+      claim = { claimed: false, reason: `could not claim the device: ${messageOf(error)}` };
+    }
+    if (!claim.claimed) {
+      markEnded(progress, target.hostname, 'skipped', claim.reason, false);
+      show();
+      return { seq: target.seq, outcome: 'skipped', reason: claim.reason };
+    }
+    const upgrade: UpgradeInput = {
+      device: { deviceId: target.deviceId, hostname: target.hostname, site: target.site },
+      image: target.image,
+      campaignId,
+      ...(target.addOns.length > 0 ? { addOns: target.addOns } : {}),
+      ...(input.plan ? { plan: input.plan } : {}),
+      ...(input.rollbackOnFailure !== undefined ? { rollbackOnFailure: input.rollbackOnFailure } : {}),
+      ...(input.disabledChecks?.length ? { disabledChecks: input.disabledChecks } : {}),
+      ...(input.reloadTimeoutSeconds ? { reloadTimeoutSeconds: input.reloadTimeoutSeconds } : {}),
+    };
+    const scope = new CancellationScope();
+    let started = false;
+    let outcome: DeviceOutcome;
+    let reason: string | undefined;
+    try {
+      const result = await scope.run(async () => {
+        const child = await startChild<typeof deviceUpgrade>('deviceUpgrade', {
+          workflowId,
+          args: [upgrade],
+          // The campaign closing (terminated, say) asks its children to stop at a safe point too.
+          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+          staticSummary: `Upgrade ${target.hostname} to ${target.image.version} (campaign ${input.name})`,
+          typedSearchAttributes: [
+            { key: DEVICE, value: target.hostname },
+            { key: SITE, value: target.site },
+            { key: TARGET_VERSION, value: target.image.version },
+            { key: STAGE, value: 'queued' },
+            { key: CAMPAIGN, value: campaignId },
+          ],
+        });
+        started = true;
+        markStarted(progress, target.hostname);
+        children.set(target.hostname, scope);
+        show();
+        if (progress.state === 'cancelling') scope.cancel();
+        return child.result();
+      });
+      outcome = result.outcome;
+      reason = result.outcome === 'upgraded' ? `${result.fromVersion} → ${result.toVersion}` : result.outcome === 'already-running' ? `already runs ${result.toVersion}` : `${result.toVersion} distributed, not activated`;
+    } catch (error) {
+      ({ outcome, reason } = endedBy(error));
+    } finally {
+      children.delete(target.hostname);
+    }
+    markEnded(progress, target.hostname, outcome, reason, started);
+    if (isFailure(outcome) && halt === undefined) {
+      halt = haltReason({ failures: progress.failureCount, total: startable, inCanary }, input.failureBudget);
+      if (halt !== undefined && progress.state !== 'cancelling') progress.reason = halt;
+    }
+    show();
+    return { seq: target.seq, outcome, ...(reason ? { reason } : {}), workflowId };
+  };
+
+  let startedThisRun = 0;
+  while (nextSeq < startable && !stopping()) {
+    const wave = waveOf(progress.waves, nextSeq);
+    progress.currentWave = wave.index;
+    show();
+    // A wave larger than what one run may start is worked through in batches across runs.
+    const batchEnd = Math.min(wave.end, nextSeq + Math.max(1, DEVICES_PER_RUN - startedThisRun));
+    const batch = await records.loadCampaignTargets({ campaignId, fromSeq: nextSeq, limit: batchEnd - nextSeq });
+    if (batch.length === 0) break;
+    const inCanary = wave.index === 0 && input.waves.canary > 0;
+    const outcomes: CampaignDeviceOutcome[] = [];
+    let taken = 0;
+    const lane = async (): Promise<void> => {
+      while (taken < batch.length) {
+        await condition(() => progress.state !== 'paused' || stopping());
+        if (stopping() || taken >= batch.length) return;
+        const target = batch[taken++]!;
+        startedThisRun++;
+        outcomes.push(await runDevice(target, inCanary));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(maxInFlight, batch.length) }, lane));
+    nextSeq += taken;
+    if (outcomes.length > 0) await records.recordCampaignOutcomes({ campaignId, outcomes });
+    if (stopping()) break;
+    if (nextSeq < startable && (startedThisRun >= DEVICES_PER_RUN || workflowInfo().continueAsNewSuggested)) {
+      // No child is in flight here: the next run starts from nextSeq with the counters.
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof campaign>({ ...input, carried: { progress, nextSeq, startable } });
+    }
+  }
+
+  if (progress.state === 'cancelling') progress.state = 'cancelled';
+  else if (halt !== undefined) {
+    progress.state = 'halted';
+    progress.reason = halt;
+  } else progress.state = 'completed';
+  progress.inFlight = 0;
+  progress.inFlightDevices = [];
+  show();
+  await condition(allHandlersFinished);
+  return progress;
+}
+
+/** How a child that did not complete ended: failed (reason from the upgrade), rolled back, cancelled. */
+function endedBy(error: unknown): { outcome: DeviceOutcome; reason: string } {
+  const cause = error instanceof ChildWorkflowFailure ? error.cause : error;
+  if (cause instanceof CancelledFailure || isCancellation(cause)) {
+    return { outcome: 'cancelled', reason: 'cancelled before activation: the device still runs its image' };
+  }
+  if (cause instanceof ApplicationFailure) return { outcome: cause.type === 'RolledBack' ? 'rolled-back' : 'failed', reason: cause.message };
+  if (cause instanceof TerminatedFailure) return { outcome: 'failed', reason: 'the upgrade workflow was terminated' };
+  if (cause instanceof TimeoutFailure) return { outcome: 'failed', reason: 'the upgrade workflow timed out' };
+  return { outcome: 'failed', reason: messageOf(error) };
+}
+
+function messageOf(error: unknown): string {
+  let current: unknown = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
+}
