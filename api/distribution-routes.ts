@@ -20,10 +20,9 @@ import {
 import type { SecretBox } from '../store/secret-box.ts';
 import { getSite } from '../store/sites.ts';
 import { rootLocationRefusal } from '../activities/site-distribution.ts';
-import { parseJson, parseValue, pathRest, type Env, type RouteDeps } from './request.ts';
-import { DistributionServerName, NewDistributionServerBody, SiteDistributionBody, SitePath } from './schemas.ts';
+import { parseJson, parseValue, siteSettingPath, type Env, type RouteDeps } from './request.ts';
+import { DistributionServerName, NewDistributionServerBody, SiteDistributionBody } from './schemas.ts';
 
-const SUFFIX = '/distribution';
 
 /** The server as the API shows it: no password, and the sites that name it. */
 async function view(db: Queryable, server: DistributionServerRecord): Promise<DistributionServerRecord & { sites: string[] }> {
@@ -31,10 +30,6 @@ async function view(db: Queryable, server: DistributionServerRecord): Promise<Di
 }
 
 /** The site path of `/sites/<path>/distribution`, or undefined for another route under /sites/. */
-function sitePathOf(path: string): string | undefined {
-  return path.endsWith(SUFFIX) ? path.slice(0, -SUFFIX.length) : undefined;
-}
-
 async function siteDistribution(db: Queryable, site: string) {
   const [assignments, servers] = await Promise.all([listSiteAssignments(db), listDistributionServers(db)]);
   const byId = new Map(servers.map((s) => [s.id, s]));
@@ -94,9 +89,8 @@ export function registerDistributionRoutes(app: Hono<Env>, deps: RouteDeps & { s
   });
 
   app.get('/sites/*', deps.read, async (c, next) => {
-    const raw = sitePathOf(pathRest(c, '/sites/'));
-    if (raw === undefined) return next();
-    const path = parseValue(c, SitePath, raw);
+    const path = siteSettingPath(c, 'distribution');
+    if (path === 'pass') return next();
     if (!path.ok) return path.response;
     if (!(await getSite(deps.db, path.value))) return c.json({ error: `no site ${path.value}` }, 404);
     return c.json(await siteDistribution(deps.db, path.value));
@@ -104,9 +98,8 @@ export function registerDistributionRoutes(app: Hono<Env>, deps: RouteDeps & { s
 
   // The wireless rule: controllers accept at most 16 characters of root location (checkRootLocation).
   app.put('/sites/*', deps.operate, deps.jsonLimit, async (c, next) => {
-    const raw = sitePathOf(pathRest(c, '/sites/'));
-    if (raw === undefined) return next();
-    const path = parseValue(c, SitePath, raw);
+    const path = siteSettingPath(c, 'distribution');
+    if (path === 'pass') return next();
     if (!path.ok) return path.response;
     const body = await parseJson(c, SiteDistributionBody);
     if (!body.ok) return body.response;

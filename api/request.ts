@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Logger } from '../runtime/logger.ts';
 import type { Database } from '../store/database.ts';
 import type { AuthVariables } from './auth.ts';
-import { describeZodError } from './schemas.ts';
+import { describeZodError, SitePath } from './schemas.ts';
 
 export type Env = { Variables: AuthVariables };
 
@@ -39,4 +39,15 @@ export function parseValue<S extends z.ZodType>(c: Context<Env>, schema: S, valu
 /** The rest of the path after `prefix`, decoded: ids and site paths contain slashes. */
 export function pathRest(c: Context<Env>, prefix: string): string {
   return decodeURIComponent(c.req.path.slice(prefix.length));
+}
+
+/**
+ * `/sites/<path>/<setting>` (distribution, window): the site path checked and canonical; `pass`
+ * when the request is for another `/sites/*` route (the caller then calls `next()`).
+ */
+export function siteSettingPath(c: Context<Env>, setting: string): 'pass' | Parsed<string> {
+  const rest = pathRest(c, '/sites/');
+  const suffix = `/${setting}`;
+  if (!rest.endsWith(suffix)) return 'pass';
+  return parseValue(c, SitePath, rest.slice(0, -suffix.length));
 }

@@ -18,10 +18,8 @@ import {
   type WindowRecord,
 } from '../store/maintenance-windows.ts';
 import { getSite } from '../store/sites.ts';
-import { parseJson, parseValue, pathRest, type Env, type RouteDeps } from './request.ts';
-import { SitePath } from './schemas.ts';
+import { parseJson, parseValue, siteSettingPath, type Env, type RouteDeps } from './request.ts';
 
-const SUFFIX = '/window';
 const UPCOMING = 5;
 
 const WindowName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'window name: letters, digits, . _ and -, up to 64 characters');
@@ -42,10 +40,6 @@ function windowView(record: WindowRecord, sites: string[], nowMs: number) {
 }
 
 /** The site path of `/sites/<path>/window`, or undefined for another route under /sites/. */
-function sitePathOf(path: string): string | undefined {
-  return path.endsWith(SUFFIX) ? path.slice(0, -SUFFIX.length) : undefined;
-}
-
 async function siteWindow(db: Queryable, site: string, nowMs: number) {
   const assignments = await listSiteWindows(db);
   const own = assignments.find((a) => a.site === site);
@@ -109,18 +103,16 @@ export function registerWindowRoutes(app: Hono<Env>, deps: RouteDeps): void {
 
   // /sites/<path>/window; other /sites/* routes (DELETE /sites/<path>, /sites/<path>/distribution) pass through.
   app.get('/sites/*', deps.read, async (c, next) => {
-    const raw = sitePathOf(pathRest(c, '/sites/'));
-    if (raw === undefined) return next();
-    const path = parseValue(c, SitePath, raw);
+    const path = siteSettingPath(c, 'window');
+    if (path === 'pass') return next();
     if (!path.ok) return path.response;
     if (!(await getSite(deps.db, path.value))) return c.json({ error: `no site ${path.value}` }, 404);
     return c.json(await siteWindow(deps.db, path.value, Date.now()));
   });
 
   app.put('/sites/*', deps.operate, deps.jsonLimit, async (c, next) => {
-    const raw = sitePathOf(pathRest(c, '/sites/'));
-    if (raw === undefined) return next();
-    const path = parseValue(c, SitePath, raw);
+    const path = siteSettingPath(c, 'window');
+    if (path === 'pass') return next();
     if (!path.ok) return path.response;
     const body = await parseJson(c, SiteWindowBody);
     if (!body.ok) return body.response;
