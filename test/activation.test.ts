@@ -1,19 +1,12 @@
 // Activation by platform through the upgrade workflow: IOS-XE INSTALL mode (`install add file …
 // activate commit`), NX-OS (`install all nxos …`), and an NX-OS rollback after a failed postcheck.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startLab } from '../lab/fleet.ts';
 import type { Lab, LabPlatform } from '../lab/types.ts';
-import type { DevServer } from '../scripts/temporal-dev-server.ts';
-import { startTestNetswim, type TestNetswim } from './support/netswim.ts';
-import { startTestTemporal } from './support/temporal.ts';
-import { postJson, runUpgrade, uploadImage } from './support/upgrades.ts';
+import type { TestNetswim } from './support/netswim.ts';
+import { startUpgradeHarness, type UpgradeHarness } from './support/upgrade-harness.ts';
+import { runUpgrade } from './support/upgrades.ts';
 
-const PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
 const DEVICES: [string, LabPlatform][] = [
   ['ac-install', 'cat9300-install'],
   ['ac-nexus', 'n9k'],
@@ -22,34 +15,24 @@ const DEVICES: [string, LabPlatform][] = [
 const XE_BUNDLE = 'cat9k_iosxe.17.09.04a.SPA.bin';
 const NXOS_IMAGE = 'nxos64-cs.10.3.6.M.bin';
 
-let temporal: DevServer;
+let harness: UpgradeHarness;
 let netswim: TestNetswim;
 let lab: Lab;
-let labDir: string;
 let xeImage: string;
 let nxosImage: string;
 
 before(async () => {
-  temporal = await startTestTemporal();
-  netswim = await startTestNetswim(temporal.address);
-  labDir = await mkdtemp(join(tmpdir(), 'netswim-activation-'));
-  lab = await startLab({
-    stateDir: labDir,
-    devices: DEVICES.map(([hostname, platform]) => ({ hostname, address: '127.0.0.1', port: 0, platform, username: 'netswim', password: PASSWORD, enableSecret: PASSWORD, reloadDurationMs: 1000 })),
+  harness = await startUpgradeHarness({
+    name: 'activation',
+    devices: DEVICES.map(([hostname, platform]) => ({ hostname, platform })),
+    images: { [XE_BUNDLE]: 1024 * 1024 + 1, [NXOS_IMAGE]: 1024 * 1024 + 2 },
   });
-  for (const d of lab.devices) {
-    await postJson(netswim, '/devices', { hostname: d.hostname, address: d.address, port: d.port, platform: d.spec.platform, site: 'Global/Lab', username: 'netswim', password: PASSWORD, enableSecret: PASSWORD });
-  }
-  xeImage = await uploadImage(netswim, XE_BUNDLE, randomBytes(1024 * 1024 + 1));
-  nxosImage = await uploadImage(netswim, NXOS_IMAGE, randomBytes(1024 * 1024 + 2));
+  ({ netswim, lab } = harness);
+  xeImage = harness.images[XE_BUNDLE]!;
+  nxosImage = harness.images[NXOS_IMAGE]!;
 });
 
-after(async () => {
-  await lab?.stop();
-  await netswim?.stopAll();
-  await temporal?.stop();
-  if (labDir) await rm(labDir, { recursive: true, force: true });
-});
+after(() => harness?.stop());
 
 describe('activation', () => {
   it('INSTALL mode: install add file … activate commit, one reload, packages.conf boots the new release', async () => {

@@ -1,49 +1,28 @@
 // Upgrade plans through the workflow: distribute only, activation at a time (a durable timer),
 // distribution at a time, and rescheduling a waiting upgrade through the workflow update.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { UpgradeView } from '../api/upgrade-status.ts';
-import { startLab } from '../lab/fleet.ts';
 import type { Lab } from '../lab/types.ts';
-import type { DevServer } from '../scripts/temporal-dev-server.ts';
-import { startTestNetswim, type TestNetswim } from './support/netswim.ts';
-import { startTestTemporal } from './support/temporal.ts';
-import { postJson, uploadImage } from './support/upgrades.ts';
+import type { TestNetswim } from './support/netswim.ts';
+import { startUpgradeHarness, type UpgradeHarness } from './support/upgrade-harness.ts';
+import { postJson } from './support/upgrades.ts';
 
-const PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
 const NEW_IMAGE = 'cat9k_iosxe.17.09.04a.SPA.bin';
 const HOSTNAMES = ['pl-only', 'pl-at', 'pl-later', 'pl-resched'];
 
-let temporal: DevServer;
+let harness: UpgradeHarness;
 let netswim: TestNetswim;
 let lab: Lab;
-let labDir: string;
 let imageId: string;
 
 before(async () => {
-  temporal = await startTestTemporal();
-  netswim = await startTestNetswim(temporal.address);
-  labDir = await mkdtemp(join(tmpdir(), 'netswim-plans-'));
-  lab = await startLab({
-    stateDir: labDir,
-    devices: HOSTNAMES.map((hostname) => ({ hostname, address: '127.0.0.1', port: 0, platform: 'cat9300' as const, username: 'netswim', password: PASSWORD, enableSecret: PASSWORD, reloadDurationMs: 1000 })),
-  });
-  for (const d of lab.devices) {
-    await postJson(netswim, '/devices', { hostname: d.hostname, address: d.address, port: d.port, platform: 'cat9300', site: 'Global/Lab', username: 'netswim', password: PASSWORD, enableSecret: PASSWORD });
-  }
-  imageId = await uploadImage(netswim, NEW_IMAGE, randomBytes(1024 * 1024 + 9));
+  harness = await startUpgradeHarness({ name: 'plans', devices: HOSTNAMES.map((hostname) => ({ hostname })), images: { [NEW_IMAGE]: 1024 * 1024 + 9 } });
+  ({ netswim, lab } = harness);
+  imageId = harness.images[NEW_IMAGE]!;
 });
 
-after(async () => {
-  await lab?.stop();
-  await netswim?.stopAll();
-  await temporal?.stop();
-  if (labDir) await rm(labDir, { recursive: true, force: true });
-});
+after(() => harness?.stop());
 
 const view = async (workflowId: string) => (await (await netswim.api(`/upgrades/${workflowId}`)).json()) as UpgradeView;
 
