@@ -18,7 +18,7 @@ import { asActivityFailure, onDevice, resolveCliTarget } from './device-target.t
 import { cleanupFlash, type CleanupOutcome, type CleanupRequest } from './flash-cleanup.ts';
 import { runActivation } from './activation.ts';
 import { osFamilyOf, runPrechecks, SCP_COPY_QUESTIONS, type PrecheckRequest } from './prechecks.ts';
-import { captureHealth, type HealthCapture, type HealthRequest } from './health.ts';
+import { applicableCustomChecks, captureHealth, needsDevice, type HealthCapture, type HealthRequest } from './health.ts';
 import type { PrecheckResult } from '../domain/prechecks.ts';
 import { scpServiceUrl, type ScpServiceAccess } from '../distribution/scp-service.ts';
 import { deviceSourceUrl } from '../distribution/site-servers.ts';
@@ -226,7 +226,10 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
 
     /** CPU, routes, interfaces and custom checks, the same before and after activation. Read-only. */
     async captureHealth(request: HealthRequest): Promise<HealthCapture> {
-      return onDevice(await target(request.deviceId), (session) => captureHealth(session, deps.db, request));
+      const checks = await applicableCustomChecks(deps.db, request);
+      // Around distribution without custom checks there is nothing to read: no SSH session.
+      if (!needsDevice(request, checks)) return { custom: [] };
+      return onDevice(await target(request.deviceId), (session) => captureHealth(session, checks, request));
     },
 
     /** Deletes unused image files until the new image fits; each deletion is audited. */

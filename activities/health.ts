@@ -2,7 +2,7 @@
 // commands before and after, so the postcheck diff (domain/postchecks.ts) compares like with like.
 import { findCliError } from '../domain/parsers/cli-error.ts';
 import { POSTCHECK_COMMANDS, buildSnapshot, type CustomOutput, type HealthSnapshot } from '../domain/postchecks.ts';
-import { customChecksFor, type CustomCheckContext } from '../domain/prechecks/custom.ts';
+import { customChecksFor, type CustomCheck, type CustomCheckContext } from '../domain/prechecks/custom.ts';
 import type { CheckResult } from '../domain/upgrade.ts';
 import type { Queryable } from '../store/database.ts';
 import { listCustomChecks } from '../store/custom-checks.ts';
@@ -22,11 +22,20 @@ export interface HealthCapture {
   custom: CheckResult[];
 }
 
-async function runCustomChecks(session: CliSession, db: Queryable, request: HealthRequest): Promise<{ results: CheckResult[]; outputs: CustomOutput[] }> {
+/** The custom checks that apply to the device at this point. */
+export async function applicableCustomChecks(db: Queryable, request: HealthRequest): Promise<CustomCheck[]> {
   const device = await getDevice(db, request.deviceId);
   // Checks name families or series (cat9300); a device not inventoried yet has its platform.
   const series = device?.family ?? device?.platform;
-  const applicable = customChecksFor(await listCustomChecks(db), { phase: request.phase, stage: request.stage, ...(series ? { series } : {}) });
+  return customChecksFor(await listCustomChecks(db), { phase: request.phase, stage: request.stage, ...(series ? { series } : {}) });
+}
+
+/** Whether this point needs a session on the device at all (a snapshot, or custom checks to run). */
+export function needsDevice(request: HealthRequest, checks: readonly CustomCheck[]): boolean {
+  return request.stage === 'activation' || checks.length > 0;
+}
+
+async function runCustomChecks(session: CliSession, applicable: readonly CustomCheck[], request: HealthRequest): Promise<{ results: CheckResult[]; outputs: CustomOutput[] }> {
   const results: CheckResult[] = [];
   const outputs: CustomOutput[] = [];
   for (const check of applicable) {
@@ -51,8 +60,8 @@ async function runCustomChecks(session: CliSession, db: Queryable, request: Heal
   return { results, outputs };
 }
 
-export async function captureHealth(session: CliSession, db: Queryable, request: HealthRequest): Promise<HealthCapture> {
-  const custom = await runCustomChecks(session, db, request);
+export async function captureHealth(session: CliSession, checks: readonly CustomCheck[], request: HealthRequest): Promise<HealthCapture> {
+  const custom = await runCustomChecks(session, checks, request);
   if (request.stage !== 'activation') return { custom: custom.results };
   // NX-OS answers `show processes cpu` with the same utilization line as IOS.
   const snapshot = buildSnapshot({

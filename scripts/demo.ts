@@ -21,7 +21,7 @@ import { loadConfig } from '../runtime/config.ts';
 import { createLogger, type Logger } from '../runtime/logger.ts';
 import { startNetswim, type Netswim } from '../runtime/netswim.ts';
 import { findTemporalCli } from './temporal-cli.ts';
-import { startTemporalDevServer, type DevServer } from './temporal-dev-server.ts';
+import { startTemporalDevServer, WAL_PRAGMAS, type DevServer } from './temporal-dev-server.ts';
 
 const DEMO_IMAGE = 'cat9k_iosxe.17.09.04a.SPA.bin';
 
@@ -250,6 +250,7 @@ async function main(): Promise<void> {
         uiPort,
         dbFile: join(config.dataDir, 'temporal', 'temporal.db'),
         logFile: join(config.dataDir, 'logs', 'temporal.log'),
+        sqlitePragmas: WAL_PRAGMAS,
       });
       stops.push({ name: 'Temporal dev server', stop: () => server.stop() });
       temporalAddress = server.address;

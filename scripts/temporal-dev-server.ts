@@ -19,6 +19,8 @@ export interface DevServerOptions {
   dbFile?: string;
   /** Server output goes here (it is noisy); omitted = discarded. */
   logFile?: string;
+  /** SQLite pragmas for the db file, e.g. journal_mode=wal (see WAL_PRAGMAS). */
+  sqlitePragmas?: readonly string[];
   startTimeoutMs?: number;
 }
 
@@ -28,6 +30,12 @@ export interface DevServer {
   process: ChildProcess;
   stop(): Promise<void>;
 }
+
+/**
+ * Write-ahead logging for the SQLite file: the bench measured 110 → 238 devices/min at 300
+ * devices with it. A power loss can lose the last transactions; a crash of the server cannot.
+ */
+export const WAL_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'] as const;
 
 export async function freePort(ip = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -101,6 +109,7 @@ async function startOnce(options: DevServerOptions): Promise<DevServer> {
   if (options.dbFile) {
     await mkdir(dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
+    for (const pragma of options.sqlitePragmas ?? []) args.push('--sqlite-pragma', pragma);
   }
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   // The last lines the server printed, to say why it stopped early.
