@@ -26,7 +26,7 @@ import {
   type PrecheckResult,
   type TransferProbe,
 } from '../domain/prechecks.ts';
-import type { ImageRef } from '../domain/upgrade.ts';
+import { imageOnFlash, type ImageRef } from '../domain/upgrade.ts';
 import { PROBE_PATH } from '../distribution/image-service.ts';
 import { scpServiceUrl, type ScpServiceAccess } from '../distribution/scp-service.ts';
 import type { CliSession } from './cli-session.ts';
@@ -117,7 +117,7 @@ export async function runPrechecks(session: CliSession, request: PrecheckRequest
       case 'flash-space': {
         const flash = parseDirFlash(first.output);
         const boot = parseShowBoot(await session.run(family === 'ios' ? 'show bootvar' : 'show boot')).next;
-        const present = flash.files.some((f) => f.name === request.image.fileName && f.size === request.image.sizeBytes);
+        const present = imageOnFlash(flash, request.image);
         const reclaimable = cleanupCapacity({
           flash,
           bytesNeeded: flashBytesNeeded(request.image.sizeBytes),

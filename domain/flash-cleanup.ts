@@ -35,8 +35,8 @@ import { isSafeFileName } from './image-name.ts';
 import type { FlashFile, FlashListing } from './parsers/dir-flash.ts';
 
 /**
- * Bytes kept free beyond the image itself. The flash-space precheck (checkFlashSpace in
- * domain/upgrade.ts) needs exactly the image size, so cleanup plans to the same figure;
+ * Bytes kept free beyond the image itself. The flash-space precheck (checkFlashRoom in
+ * domain/prechecks/transfer.ts) needs exactly the image size, so cleanup plans to the same figure;
  * change both together.
  */
 export const FLASH_SPACE_MARGIN_BYTES = 0;

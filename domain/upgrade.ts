@@ -177,32 +177,6 @@ export function imageOnFlash(flash: FlashListing, image: ImageRef): boolean {
   return flash.files.some((f) => !f.isDirectory && f.name === image.fileName && f.size === image.sizeBytes);
 }
 
-/**
- * Flash space precheck: pass when the image is already there or fits in free space.
- * Names the free and needed bytes so an engineer can act on the reason.
- */
-export function checkFlashSpace(inventory: DeviceInventory, image: ImageRef): CheckResult {
-  const commands = [`dir ${inventory.flash.filesystem}:`];
-  if (imageOnFlash(inventory.flash, image)) {
-    return { name: 'flash-space', status: 'pass', reason: `${image.fileName} is already on ${inventory.flash.filesystem}:`, commands };
-  }
-  const { freeBytes } = inventory.flash;
-  if (freeBytes >= image.sizeBytes) {
-    return {
-      name: 'flash-space',
-      status: 'pass',
-      reason: `${freeBytes} bytes free on ${inventory.flash.filesystem}:, ${image.sizeBytes} bytes needed`,
-      commands,
-    };
-  }
-  return {
-    name: 'flash-space',
-    status: 'fail',
-    reason: `not enough flash: ${freeBytes} bytes free on ${inventory.flash.filesystem}:, ${image.sizeBytes} bytes needed (short by ${image.sizeBytes - freeBytes} bytes)`,
-    commands,
-  };
-}
-
 /** Boot list after activation: the new image first, the running image kept as fallback. */
 export function plannedBootVariables(filesystem: string, image: ImageRef, runningImage: string): string[] {
   const target = `${filesystem}:${image.fileName}`;

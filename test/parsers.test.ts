@@ -8,7 +8,7 @@ import { DeviceOutputError } from '../domain/parsers/parse-error.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
 import { fileNameOfImage, parseShowVersion, parseUptime } from '../domain/parsers/show-version.ts';
 import { parseVerifyMd5 } from '../domain/parsers/verify-md5.ts';
-import { checkFlashSpace, plannedBootVariables, rebootedSince, type DeviceInventory, type ImageRef } from '../domain/upgrade.ts';
+import { plannedBootVariables, rebootedSince, type DeviceInventory, type ImageRef } from '../domain/upgrade.ts';
 import { compareVersions, sameVersion } from '../domain/version.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -306,18 +306,6 @@ describe('upgrade decisions', () => {
     bootVariables: ['flash:old.bin'],
     flash: { filesystem: 'flash', totalBytes: 10_000, freeBytes, files: files.map((name) => ({ name, size: 1000, isDirectory: false })) },
     observedAtMs: 1_000_000,
-  });
-
-  it('fails the flash check naming free and needed bytes', () => {
-    const check = checkFlashSpace(inventory(400), image);
-    assert.equal(check.status, 'fail');
-    assert.match(check.reason, /400 bytes free/);
-    assert.match(check.reason, /1000 bytes needed/);
-  });
-
-  it('passes when the image fits or is already there', () => {
-    assert.equal(checkFlashSpace(inventory(1000), image).status, 'pass');
-    assert.equal(checkFlashSpace(inventory(0, ['new.bin']), image).status, 'pass');
   });
 
   it('keeps the running image as the fallback boot entry', () => {
