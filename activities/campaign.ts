@@ -158,7 +158,7 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
      * Resolves the selector and stores the devices in campaign order (a retry writes the same
      * list). Returns how many there are and the devices left out with their reasons.
      */
-    async resolveCampaignTargets(request: { campaignId: string; selector: CampaignSelector }): Promise<{ count: number; skipped: DeviceNote[]; skippedCount: number }> {
+    async resolveCampaignTargets(request: { campaignId: string; selector: CampaignSelector }): Promise<{ count: number; skipped: DeviceNote[]; skippedCount: number; targetVersions?: string[] }> {
       const client = Context.current().client;
       const { targets, skipped } = await resolveTargets(deps.db, request.selector, {
         addOns: true,
@@ -167,7 +167,8 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       });
       await transaction((tx) => replaceCampaignTargets(tx, request.campaignId, targets));
       deps.logger.info('campaign targets resolved', { campaign: request.campaignId, devices: targets.length, skipped: skipped.length });
-      return { count: targets.length, skipped: skipped.slice(0, MAX_LISTED), skippedCount: skipped.length };
+      const targetVersions = [...new Set(targets.map((t) => t.image.version))].sort();
+      return { count: targets.length, skipped: skipped.slice(0, MAX_LISTED), skippedCount: skipped.length, targetVersions };
     },
 
     /** A page of the campaign's devices, from `fromSeq` on. */

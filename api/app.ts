@@ -346,7 +346,7 @@ export function createApi(deps: ApiDeps): Hono<Env> {
   registerDistributionRoutes(app, { db: deps.db, secretBox: deps.secretBox, logger: deps.logger, read, operate, jsonLimit });
   registerWindowRoutes(app, { db: deps.db, logger: deps.logger, read, operate, jsonLimit });
   registerInventoryRoutes(app, { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger, read, operate, jsonLimit });
-  registerCampaignRoutes(app, { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger, read, operate, jsonLimit });
+  registerCampaignRoutes(app, { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger, read, operate, jsonLimit, ...(deps.itsm ? { itsm: deps.itsm } : {}) });
 
   app.post('/upgrades', operate, jsonLimit, async (c) => {
     const body = await parseJson(c, NewUpgradeBody);

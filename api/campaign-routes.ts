@@ -7,6 +7,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { CampaignInputError, resolveTargets } from '../activities/campaign.ts';
 import { DEFAULT_WAVES, type CampaignProgress } from '../domain/campaign.ts';
+import { IMMEDIATE_PLAN, itsmPlanRefusal } from '../domain/plan.ts';
 import { PRECHECK_NAMES } from '../domain/prechecks/types.ts';
 import { CAMPAIGN, STAGE as STAGE_KEY } from '../domain/search-attributes.ts';
 import { createCampaign, getCampaign, listCampaigns, type CampaignRecord } from '../store/campaigns.ts';
@@ -26,6 +27,8 @@ import { closedReason, findExecution, timesOf } from './workflow-view.ts';
 export interface CampaignRouteDeps extends RouteDeps {
   temporal: Client;
   taskQueue: string;
+  /** ITSM on: campaigns are refused "now" and wait for an approved change (its timeout). */
+  itsm?: { approvalTimeoutSeconds: number };
 }
 
 const FAMILY = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -104,6 +107,11 @@ export function registerCampaignRoutes(app: Hono<Env>, deps: CampaignRouteDeps):
         if (when.kind === 'at' && Date.parse(when.at) < Date.now() - 60_000) return c.json({ error: `plan: ${when.at} is in the past` }, 422);
       }
     }
+    // ITSM on: as for a single upgrade, nothing runs "now"; the campaign's one change is approved first.
+    if (deps.itsm) {
+      const refusal = itsmPlanRefusal(plan ?? IMMEDIATE_PLAN);
+      if (refusal) return c.json({ error: refusal }, 422);
+    }
     // Checked here so that bad input starts nothing; the workflow resolves the devices again
     // (with their add-ons and running upgrades) when it starts.
     let resolved;
@@ -130,6 +138,7 @@ export function registerCampaignRoutes(app: Hono<Env>, deps: CampaignRouteDeps):
       ...(rollbackOnFailure !== undefined ? { rollbackOnFailure } : {}),
       ...(disabledChecks?.length ? { disabledChecks } : {}),
       ...(reloadTimeoutSeconds ? { reloadTimeoutSeconds } : {}),
+      ...(deps.itsm ? { approval: { timeoutSeconds: deps.itsm.approvalTimeoutSeconds } } : {}),
     };
     await createCampaign(deps.db, { id: campaignId, name, selector, createdBy: c.get('role'), workflowId });
     await deps.temporal.workflow.start<typeof campaign>('campaign', {
@@ -137,7 +146,7 @@ export function registerCampaignRoutes(app: Hono<Env>, deps: CampaignRouteDeps):
       taskQueue: deps.taskQueue,
       args: [input],
       staticSummary: `Campaign ${name}: ${resolved.targets.length} device(s)`,
-      staticDetails: `Selector ${JSON.stringify(selector)}, waves ${JSON.stringify(input.waves)}, at most ${maxInFlight} at once, requested by ${c.get('role')}`,
+      staticDetails: `Selector ${JSON.stringify(selector)}, waves ${JSON.stringify(input.waves)}, at most ${maxInFlight} at once, requested by ${c.get('role')}${deps.itsm ? '; waits for an approved ITSM change' : ''}`,
       typedSearchAttributes: [{ key: CAMPAIGN, value: campaignId }],
     });
     deps.logger.info('campaign started', { workflowId, name, devices: resolved.targets.length, skipped: resolved.skipped.length });

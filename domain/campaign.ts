@@ -1,6 +1,7 @@
 // Campaigns: many devices upgraded in waves (a canary first), a bounded number at a time, with a
 // failure budget that halts the remaining waves. Pure: wave sizes, the budget, the progress a
 // campaign reports and which operator actions its state allows. The workflow only applies them.
+import type { ChangeOutcomeState } from './itsm.ts';
 
 /** Which devices a campaign upgrades: a list, a site subtree, a family, or every outdated device. */
 export interface CampaignSelector {
@@ -79,7 +80,8 @@ export function haltReason(p: { failures: number; total: number; inCanary: boole
   return undefined;
 }
 
-export const CAMPAIGN_STATES = ['running', 'paused', 'cancelling', 'cancelled', 'halted', 'completed'] as const;
+/** `awaiting-approval`: ITSM on, no device starts before the campaign's change is approved; `rejected`: it was not. */
+export const CAMPAIGN_STATES = ['awaiting-approval', 'running', 'paused', 'cancelling', 'cancelled', 'halted', 'completed', 'rejected'] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 
 /** How one device's part of a campaign ended (`distributed`: a distribute-only plan). */
@@ -119,8 +121,10 @@ export interface CampaignProgress {
   allowedFailures: number;
   failures: DeviceNote[];
   skipped: DeviceNote[];
-  /** Why the campaign halted or was cancelled. */
+  /** Why the campaign halted, was cancelled or rejected. */
   reason?: string;
+  /** ITSM on: the one change the whole campaign runs under, and its decision once made ("approved by …"). */
+  change?: { number: string; decision?: string };
   /** Workflow runs so far (continue-as-new keeps each run's history small). */
   runs: number;
 }
@@ -182,5 +186,18 @@ export function resumeRefusal(state: CampaignState): string | undefined {
 }
 
 export function cancelRefusal(state: CampaignState): string | undefined {
-  return state === 'running' || state === 'paused' ? undefined : `the campaign is ${state}: there is nothing left to cancel`;
+  return state === 'running' || state === 'paused' || state === 'awaiting-approval' ? undefined : `the campaign is ${state}: there is nothing left to cancel`;
+}
+
+/**
+ * What to write back to the campaign's change when it is over: implemented only when every
+ * device ended well; a halt or any failure is failed; a cancelled campaign is canceled. The work
+ * notes count the devices by outcome.
+ */
+export function campaignChangeOutcome(progress: CampaignProgress): { state: ChangeOutcomeState; workNotes: string } {
+  const s = progress.stages;
+  const counts = DEVICE_OUTCOMES.filter((o) => s[o] > 0).map((o) => `${s[o]} ${o}`);
+  const state: ChangeOutcomeState = progress.state === 'cancelled' ? 'canceled' : progress.state === 'completed' && progress.failureCount === 0 ? 'implemented' : 'failed';
+  const why = progress.reason ? ` (${progress.reason})` : '';
+  return { state, workNotes: `netswim: campaign ${progress.name} ${progress.state}${why}: ${counts.join(', ') || 'no device'} of ${progress.total}` };
 }

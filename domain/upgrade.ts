@@ -65,6 +65,11 @@ export interface UpgradeInput {
    * change itself. No decision within `timeoutSeconds` cancels the upgrade.
    */
   approval?: { changeNumber?: string; timeoutSeconds: number };
+  /**
+   * ITSM on, in a campaign: the change the campaign waited for and had approved before it started
+   * this upgrade. Shown in the upgrade's status; nothing waits on it any more.
+   */
+  approvedChange?: string;
 }
 
 /** What `readInventory` reports about a device. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   allowedFailures,
+  campaignChangeOutcome,
   cancelRefusal,
   haltReason,
   markEnded,
@@ -12,6 +13,8 @@ import {
   planWaves,
   resumeRefusal,
   waveOf,
+  type CampaignProgress,
+  type DeviceOutcome,
 } from '../domain/campaign.ts';
 
 describe('campaign waves', () => {
@@ -83,5 +86,37 @@ describe('campaign progress', () => {
     assert.equal(cancelRefusal('paused'), undefined);
     assert.match(cancelRefusal('completed') ?? '', /nothing left to cancel/);
     assert.match(cancelRefusal('cancelling') ?? '', /cancelling/);
+    // Waiting for the ITSM decision: it can be cancelled, not paused.
+    assert.equal(cancelRefusal('awaiting-approval'), undefined);
+    assert.match(pauseRefusal('awaiting-approval') ?? '', /awaiting-approval: only a running campaign/);
+    assert.match(cancelRefusal('rejected') ?? '', /nothing left to cancel/);
+  });
+});
+
+describe("the campaign's ITSM change outcome", () => {
+  const ended = (state: CampaignProgress['state'], outcomes: DeviceOutcome[], reason?: string): CampaignProgress => {
+    const p = newProgress({ campaignId: 'c1', name: 'core', total: outcomes.length + 1, waves: [outcomes.length + 1], maxInFlight: 5, allowedFailures: 1 });
+    outcomes.forEach((o, i) => {
+      markStarted(p, `sw${i}`);
+      markEnded(p, `sw${i}`, o, undefined, true);
+    });
+    p.state = state;
+    if (reason) p.reason = reason;
+    return p;
+  };
+
+  it('is implemented only when every device ended well, and counts them in the work notes', () => {
+    const outcome = campaignChangeOutcome(ended('completed', ['upgraded', 'upgraded', 'already-running']));
+    assert.equal(outcome.state, 'implemented');
+    // Devices that never started (one here) are in the total, not in an outcome.
+    assert.equal(outcome.workNotes, 'netswim: campaign core completed: 2 upgraded, 1 already-running of 4');
+  });
+
+  it('is failed after any failure (even within the budget) or a halt, and canceled after a cancel', () => {
+    assert.equal(campaignChangeOutcome(ended('completed', ['upgraded', 'failed'])).state, 'failed');
+    const halted = campaignChangeOutcome(ended('halted', ['rolled-back'], 'the canary failed (1 failure): remaining waves halted'));
+    assert.equal(halted.state, 'failed');
+    assert.match(halted.workNotes, /halted \(the canary failed .*\): 1 rolled-back of 2/);
+    assert.equal(campaignChangeOutcome(ended('cancelled', ['upgraded', 'cancelled'], 'cancelled by an operator')).state, 'canceled');
   });
 });

@@ -2,63 +2,29 @@
 // upgraded and the change implemented, reject → failed with approver and reason and the device
 // untouched, no decision in time → cancelled, each written back to the change record.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { UpgradeView } from '../api/upgrade-status.ts';
-import { startLab } from '../lab/fleet.ts';
-import { startItsmLab, type ItsmLab } from '../lab/itsm-server.ts';
+import type { ItsmLab } from '../lab/itsm-server.ts';
 import type { Lab } from '../lab/types.ts';
-import type { DevServer } from '../scripts/temporal-dev-server.ts';
-import { startTestNetswim, type TestNetswim } from './support/netswim.ts';
-import { startTestTemporal } from './support/temporal.ts';
-import { postJson, uploadImage } from './support/upgrades.ts';
+import { startItsmHarness, type ItsmHarness } from './support/itsm-harness.ts';
+import type { TestNetswim } from './support/netswim.ts';
+import { postJson } from './support/upgrades.ts';
 
-const PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
-const ITSM_PASSWORD = `itsm-${randomBytes(8).toString('hex')}`;
-const CALLBACK_SECRET = `cb-${randomBytes(16).toString('hex')}`;
 const HOSTNAMES = ['it-approve', 'it-reject', 'it-timeout'];
 
-let temporal: DevServer;
+let harness: ItsmHarness;
 let netswim: TestNetswim;
 let itsm: ItsmLab;
 let lab: Lab;
-let dir: string;
 let imageId: string;
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'netswim-itsm-upgrade-'));
-  temporal = await startTestTemporal();
-  itsm = await startItsmLab({ users: [{ username: 'netswim', password: ITSM_PASSWORD }] });
-  netswim = await startTestNetswim(temporal.address, {
-    env: {
-      NETSWIM_ITSM_URL: itsm.url,
-      NETSWIM_ITSM_AUTH: 'basic',
-      NETSWIM_ITSM_USERNAME: 'netswim',
-      NETSWIM_ITSM_PASSWORD: ITSM_PASSWORD,
-      NETSWIM_ITSM_CALLBACK_SECRET: CALLBACK_SECRET,
-      NETSWIM_ITSM_APPROVAL_TIMEOUT: '6s',
-    },
-  });
-  itsm.setCallback(`${netswim.apiUrl}/itsm/callback`, CALLBACK_SECRET);
-  lab = await startLab({
-    stateDir: join(dir, 'lab'),
-    devices: HOSTNAMES.map((hostname) => ({ hostname, address: '127.0.0.1', port: 0, platform: 'cat9300' as const, username: 'netswim', password: PASSWORD, enableSecret: PASSWORD, reloadDurationMs: 1000 })),
-  });
-  for (const d of lab.devices) {
-    await postJson(netswim, '/devices', { hostname: d.hostname, address: d.address, port: d.port, platform: 'cat9300', site: 'Global/Lab', username: 'netswim', password: PASSWORD, enableSecret: PASSWORD });
-  }
-  imageId = await uploadImage(netswim, 'cat9k_iosxe.17.09.04a.SPA.bin', randomBytes(512 * 1024 + 3));
+  harness = await startItsmHarness({ hostnames: HOSTNAMES, imageFile: 'cat9k_iosxe.17.09.04a.SPA.bin' });
+  ({ netswim, itsm, lab, imageId } = harness);
 });
 
 after(async () => {
-  await lab?.stop();
-  await netswim?.stopAll();
-  await itsm?.close();
-  await temporal?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await harness?.stop();
 });
 
 const planned = { activate: { kind: 'at', at: new Date(Date.now() + 1000).toISOString() } };

@@ -19,6 +19,11 @@ export interface CampaignInput {
   rollbackOnFailure?: boolean;
   disabledChecks?: PrecheckName[];
   reloadTimeoutSeconds?: number;
+  /**
+   * ITSM on: the campaign opens one change for all its devices and starts none before it is
+   * approved; a rejection ends it `rejected`, no decision within `timeoutSeconds` cancels it.
+   */
+  approval?: { timeoutSeconds: number };
   /** Carried over by continue-as-new: where the campaign stands. */
   carried?: CampaignCarry;
 }

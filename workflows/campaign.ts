@@ -9,6 +9,10 @@
 // history events each), then, with no child in flight, continues as new carrying only the next
 // device's position and the progress counters; per-device records are written to the database
 // per batch, and the progress keeps at most MAX_LISTED failures and skips with their reasons.
+//
+// ITSM on: before any device starts, the campaign opens one change for all of them and waits for
+// its decision (an operator can cancel the wait); every child runs under that approved change,
+// and the campaign writes its outcome back to the change once, when it is over.
 import {
   ApplicationFailure,
   allHandlersFinished,
@@ -18,6 +22,7 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  log,
   ParentClosePolicy,
   proxyActivities,
   setCurrentDetails,
@@ -28,8 +33,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CampaignActivities } from '../activities/campaign.ts';
+import type { ItsmActivities } from '../activities/itsm.ts';
 import {
   allowedFailures,
+  campaignChangeOutcome,
   cancelRefusal,
   haltReason,
   isFailure,
@@ -43,9 +50,12 @@ import {
   type CampaignProgress,
   type DeviceOutcome,
 } from '../domain/campaign.ts';
+import { approvalOutcomeText, type ApprovalOutcome, type ChangeOutcomeState } from '../domain/itsm.ts';
+import { describePlan, IMMEDIATE_PLAN } from '../domain/plan.ts';
 import { CAMPAIGN, DEVICE, SITE, STAGE, TARGET_VERSION } from '../domain/search-attributes.ts';
 import type { UpgradeInput } from '../domain/upgrade.ts';
 import type { CampaignDeviceOutcome, CampaignTarget } from '../store/campaigns.ts';
+import { awaitApproval, ITSM_RETRY } from './approval.ts';
 import { cancelCampaignUpdate, campaignProgressQuery, pauseCampaignUpdate, resumeCampaignUpdate, type CampaignInput } from './campaign-definitions.ts';
 import { upgradeWorkflowId } from './definitions.ts';
 import type { deviceUpgrade } from './device-upgrade.ts';
@@ -55,6 +65,8 @@ const records = proxyActivities<CampaignActivities>({
   retry: { initialInterval: '2 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['CampaignInputError'] },
 });
 
+const itsm = proxyActivities<ItsmActivities>({ startToCloseTimeout: '1 minute', retry: ITSM_RETRY });
+
 /** Devices started per workflow run before continuing as new. */
 export const DEVICES_PER_RUN = 300;
 
@@ -63,18 +75,21 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
   const maxInFlight = Math.max(1, Math.min(input.maxInFlight, 500));
   // Handlers answer from the first moment: the device list is resolved after they are set.
   let progress: CampaignProgress = input.carried?.progress ?? newProgress({ campaignId, name: input.name, total: 0, waves: [], maxInFlight, allowedFailures: 0 });
+  if (!input.carried && input.approval) progress.state = 'awaiting-approval';
   let nextSeq = input.carried?.nextSeq ?? 0;
   let startable = input.carried?.startable ?? 0;
   if (input.carried) progress.runs++;
 
   /** Running children by hostname: the scope that cancels each. */
   const children = new Map<string, CancellationScope>();
+  /** The wait for the change's decision, while it lasts: an operator's cancel ends it. */
+  let approvalWait: CancellationScope | undefined;
   let halt: string | undefined;
   const stopping = () => progress.state === 'cancelling' || halt !== undefined;
   const show = () => {
     const done = progress.total - progress.stages.queued - progress.stages.running;
     setCurrentDetails(
-      `**campaign ${input.name}**: ${progress.state}${progress.reason ? ` (${progress.reason})` : ''} — wave ${Math.min(progress.currentWave + 1, progress.waves.length)}/${progress.waves.length}, ` +
+      `**campaign ${input.name}**: ${progress.state}${progress.reason ? ` (${progress.reason})` : ''}${progress.change ? `, change ${progress.change.number}` : ''} — wave ${Math.min(progress.currentWave + 1, progress.waves.length)}/${progress.waves.length}, ` +
         `${done}/${progress.total} devices ended, ${progress.inFlight} in flight, ${progress.failureCount} failed (budget ${progress.allowedFailures})`,
     );
   };
@@ -109,6 +124,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
       // Every running child is asked to stop; each decides whether it is at a safe point: before
       // activation it stops (the device keeps its image), from activation on it finishes.
       for (const scope of children.values()) scope.cancel();
+      approvalWait?.cancel();
       show();
       return progress;
     },
@@ -133,6 +149,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
     progress.stages.skipped = resolved.skippedCount;
     progress.skipped = resolved.skipped;
     show();
+    if (input.approval && !stopping() && !(await approvedChange(input.approval.timeoutSeconds, resolved.targetVersions ?? []))) {
+      show();
+      await condition(allHandlersFinished);
+      return progress;
+    }
   }
 
   /** One device: claim it (one upgrade per device), run its child, record how it ended. */
@@ -158,6 +179,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
       ...(input.rollbackOnFailure !== undefined ? { rollbackOnFailure: input.rollbackOnFailure } : {}),
       ...(input.disabledChecks?.length ? { disabledChecks: input.disabledChecks } : {}),
       ...(input.reloadTimeoutSeconds ? { reloadTimeoutSeconds: input.reloadTimeoutSeconds } : {}),
+      ...(progress.change ? { approvedChange: progress.change.number } : {}),
     };
     const scope = new CancellationScope();
     let started = false;
@@ -242,8 +264,67 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
   progress.inFlight = 0;
   progress.inFlightDevices = [];
   show();
+  // Only an approved change reaches this point (the other outcomes returned above).
+  if (progress.change) await writeBack(progress.change.number, campaignChangeOutcome(progress));
   await condition(allHandlersFinished);
   return progress;
+
+  /**
+   * Opens the campaign's one change (idempotent: keyed by this workflow's id) and waits for its
+   * decision. True when approved; otherwise the campaign is over (`rejected`, or `cancelled` by
+   * the timeout or an operator), which is written back to the change with nothing changed.
+   */
+  async function approvedChange(timeoutSeconds: number, versions: string[]): Promise<boolean> {
+    const workflowId = workflowInfo().workflowId;
+    const plan = input.plan ?? IMMEDIATE_PLAN;
+    const devices = `${startable} device${startable === 1 ? '' : 's'}`;
+    const to = versions.length > 0 ? ` to ${versions.slice(0, 5).join(', ')}${versions.length > 5 ? ', …' : ''}` : '';
+    const { number } = await itsm.openChangeRequest({
+      summary: `netswim: campaign ${input.name}: upgrade ${devices}${to}`,
+      description:
+        `Campaign ${input.name} (workflow ${workflowId}), requested by ${input.requestedBy}: ${devices}${to}, selected by ${JSON.stringify(input.selector)}; ` +
+        `waves of ${progress.waves.join(', ')} devices, at most ${maxInFlight} at once, ${progress.allowedFailures} failure(s) allowed; plan: ${describePlan(plan)}`,
+      ...(plan.distribute.kind === 'at' ? { plannedStart: plan.distribute.at } : {}),
+      ...(plan.activate.kind === 'at' ? { plannedEnd: plan.activate.at } : {}),
+      workflowIds: [workflowId],
+    });
+    progress.change = { number };
+    show();
+    let outcome: ApprovalOutcome | undefined;
+    if (!stopping()) {
+      approvalWait = new CancellationScope();
+      try {
+        outcome = await approvalWait.run(async () => {
+          const registered = await itsm.registerChangeWorkflows({ number, workflowIds: [workflowId] });
+          return awaitApproval(number, timeoutSeconds, registered.decision);
+        });
+      } catch (error) {
+        if (!isCancellation(error)) throw error;
+      } finally {
+        approvalWait = undefined;
+      }
+    }
+    if (outcome?.kind === 'approved') {
+      progress.change.decision = approvalOutcomeText(outcome);
+      if (progress.state === 'awaiting-approval') progress.state = 'running';
+      return true;
+    }
+    const text = outcome ? approvalOutcomeText(outcome, timeoutSeconds) : 'cancelled by an operator';
+    if (outcome) progress.change.decision = text;
+    progress.state = outcome?.kind === 'rejected' ? 'rejected' : 'cancelled';
+    progress.reason = text;
+    await writeBack(number, { state: outcome?.kind === 'rejected' ? 'rejected' : 'canceled', workNotes: `netswim: campaign ${input.name}: ${progress.reason}; no device changed` });
+    return false;
+  }
+}
+
+/** The campaign's outcome on its change; a failure to write it is logged, the campaign's own result stands. */
+async function writeBack(number: string, outcome: { state: ChangeOutcomeState; workNotes: string }): Promise<void> {
+  try {
+    await itsm.writeChangeOutcome({ number, ...outcome });
+  } catch (error) {
+    log.warn('the campaign outcome was not written back to the change', { change: number, error: messageOf(error) });
+  }
 }
 
 /** How a child that did not complete ended: failed (reason from the upgrade), rolled back, cancelled. */

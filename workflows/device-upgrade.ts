@@ -168,6 +168,7 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
     checks: [],
     events: [],
     ...(addOns.length > 0 ? { addOns: addOns.map((a) => a.fileName), addOnsActivated: [] } : {}),
+    ...(input.approvedChange ? { change: input.approvedChange } : {}),
   };
   setHandler(upgradeStatusQuery, () => status);
 
