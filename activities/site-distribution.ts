@@ -12,6 +12,7 @@ import {
   type DistributionServer,
   type StageResult,
 } from '../distribution/site-servers.ts';
+import { SharedWork } from '../distribution/shared-work.ts';
 import { effectiveDistribution } from '../domain/site-distribution.ts';
 import type { ImageRef } from '../domain/upgrade.ts';
 import type { ImageStore } from '../images/image-store.ts';
@@ -106,8 +107,11 @@ export async function siteServersOf(db: Queryable, box: SecretBox, device: Devic
   return servers;
 }
 
-/** One staging per server and image at a time in this worker: concurrent upgrades at one site share it. */
-const inFlight = new Map<string, { promise: Promise<StageResult>; progress: { bytes: number } }>();
+/**
+ * One staging per server and image at a time in this worker: concurrent upgrades at one site share
+ * it, and it stops only when every upgrade waiting on it was cancelled.
+ */
+const stagings = new SharedWork<StageResult, { bytes: number }>(() => ({ bytes: 0 }));
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1048576).toFixed(1)} MiB`;
@@ -166,20 +170,14 @@ export function createSiteDistributionActivities(deps: SiteDistributionDeps) {
           progress.percent = 0;
           beat();
           const key = `${s.server.id}/${image.sha256}`;
-          let shared = inFlight.get(key);
-          if (!shared) {
-            const state = { bytes: 0 };
-            const source = { fileName: image.fileName, sha256: image.sha256, sizeBytes: image.sizeBytes, path: deps.imageStore.pathOf(image.sha256) };
-            const promise = stageImage(s.server, source, (done) => (state.bytes = done), { signal }).finally(() => inFlight.delete(key));
-            shared = { promise, progress: state };
-            inFlight.set(key, shared);
-          }
+          const source = { fileName: image.fileName, sha256: image.sha256, sizeBytes: image.sizeBytes, path: deps.imageStore.pathOf(image.sha256) };
+          const shared = stagings.join(key, (abort, state) => stageImage(s.server, source, (done) => (state.bytes = done), { signal: abort }), signal);
           const watch = setInterval(() => {
-            progress.bytes = shared.progress.bytes;
+            progress.bytes = shared.state.bytes;
             progress.percent = image.sizeBytes > 0 ? Math.floor((100 * progress.bytes) / image.sizeBytes) : 100;
           }, 250);
           try {
-            const staged = await shared.promise;
+            const staged = await shared.done;
             Object.assign(entry, { skipped: staged.skipped, bytes: staged.bytes, resumedFrom: staged.resumedFrom });
             progress.bytes = image.sizeBytes;
             progress.percent = 100;

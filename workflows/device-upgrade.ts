@@ -6,6 +6,7 @@ import {
   ApplicationFailure,
   condition,
   log,
+  patched,
   workflowInfo,
   proxyActivities,
   setCurrentDetails,
@@ -269,6 +270,10 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
 
     // What must fit on flash now: the image, or (it runs already) the largest missing add-on.
     const incoming = imageRuns ? pending.reduce((a, b) => (b.sizeBytes > a.sizeBytes ? b : a)) : image;
+    // The image goes onto the site's servers while the device is checked (neither changes the
+    // device), so the copy starts as soon as both are done. When a check fails the staging is
+    // left to finish or stop with the workflow; the next staging skips or replaces its file.
+    const stagingImage = !imageRuns && patched('stage-during-prechecks') ? startStaging(image) : undefined;
     enter('precheck', `readiness checks on ${input.device.hostname} for ${imageRuns ? pending.map((a) => a.fileName).join(', ') : image.fileName}`);
     const checks = [...(await device.runReadinessPrechecks({ deviceId, image: incoming, ...(input.disabledChecks ? { disabledChecks: input.disabledChecks } : {}) }))];
     // The device activity runs no command for golden-smus (skipped when turned off): decided here.
@@ -288,7 +293,7 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
     let current: DeviceInventory;
     let preHealth: Awaited<ReturnType<typeof checkpoint>>;
     if (!imageRuns) {
-      await distribute(image, filesystem);
+      await distribute(image, filesystem, stagingImage);
       await checkpoint('post', 'distribution');
       if (!(await awaitActivation())) {
         status.outcome = 'distributed';
@@ -366,11 +371,21 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
     throw error;
   }
 
-  /** Stages the file on the site's servers and copies it to flash, MD5 verified (transfer.distributeImage). */
-  async function distribute(file: ImageRef, filesystem: string): Promise<void> {
+  /** Starts staging `file` on the site's servers; the promise is awaited by distribute (a failure is never unhandled). */
+  function startStaging(file: ImageRef): Promise<{ summary: string }> {
+    const staging = transfer.stageOnSiteServers({ deviceId, image: file });
+    staging.catch(() => undefined);
+    return staging;
+  }
+
+  /**
+   * Stages the file on the site's servers (or waits for the staging already started) and copies
+   * it to flash, MD5 verified (transfer.distributeImage).
+   */
+  async function distribute(file: ImageRef, filesystem: string, staging?: Promise<{ summary: string }>): Promise<void> {
     const kind = file === image ? '' : 'golden add-on ';
     enter('distribute', `copying ${kind}${file.fileName} (${file.sizeBytes} bytes) to ${filesystem}:`);
-    const staged = await transfer.stageOnSiteServers({ deviceId, image: file });
+    const staged = await (staging ?? transfer.stageOnSiteServers({ deviceId, image: file }));
     note('distribute', staged.summary);
     const copy = await transfer.distributeImage({ deviceId, image: file, filesystem });
     const fellBack = copy.attempts.filter((a) => a.error).map((a) => a.error).join('; ');
