@@ -7,7 +7,11 @@ export type { ComplianceRow } from '../api/compliance.ts';
 export type { ImportView } from '../api/import-status.ts';
 export type { UpgradeView } from '../api/upgrade-status.ts';
 export type { InventoryProgress } from '../workflows/definitions.ts';
+export type { CampaignView } from '../api/campaign-routes.ts';
+export type { CampaignProgress, DeviceNote } from '../domain/campaign.ts';
 import type { ImageRecord } from '../store/images.ts';
+import type { CampaignRecord } from '../store/campaigns.ts';
+import type { DeviceNote } from '../domain/campaign.ts';
 import type { ComplianceRow } from '../api/compliance.ts';
 import type { InventoryProgress } from '../workflows/definitions.ts';
 
@@ -61,4 +65,15 @@ export interface InventorySchedule {
   paused: boolean;
   nextRuns: string[];
   recentRuns: { workflowId: string; scheduledAt: string }[];
+}
+
+/** GET /campaigns: each campaign with its execution status in Temporal. */
+export type ListedCampaign = CampaignRecord & { campaignId: string; execution: string };
+
+/** POST /campaigns (202). */
+export interface StartedCampaign {
+  campaignId: string;
+  workflowId: string;
+  devices: number;
+  skipped: DeviceNote[];
 }

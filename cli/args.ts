@@ -101,6 +101,6 @@ export function usage(commands: readonly Command[], topic?: string, full = true)
     'Image ids: the full id or its first characters as `images list` shows them.',
     'Exit codes: 0 done; 1 the API refused or failed (its reason on stderr), or could not be reached; 2 bad command line.',
   );
-  if (!group) lines.push('`netswim help <group>` shows each option of a group (images, kgv, sites, devices, inventory, compliance, upgrades).');
+  if (!group) lines.push('`netswim help <group>` shows each option of a group (images, kgv, sites, devices, inventory, compliance, upgrades, campaigns).');
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 // The command table: every command the CLI knows, in the order usage lists them.
+import { campaignCommands } from './campaigns.ts';
 import type { Command } from './command.ts';
 import { complianceCommands } from './compliance.ts';
 import { deviceCommands } from './devices.ts';
@@ -8,4 +9,4 @@ import { kgvCommands } from './kgv.ts';
 import { siteCommands } from './sites.ts';
 import { upgradeCommands } from './upgrades.ts';
 
-export const COMMANDS: readonly Command[] = [...imageCommands, ...kgvCommands, ...siteCommands, ...deviceCommands, ...inventoryCommands, ...complianceCommands, ...upgradeCommands];
+export const COMMANDS: readonly Command[] = [...imageCommands, ...kgvCommands, ...siteCommands, ...deviceCommands, ...inventoryCommands, ...complianceCommands, ...upgradeCommands, ...campaignCommands];

@@ -1,5 +1,6 @@
 // The command-line client (cli/) as a user runs it: a real subprocess against a real netswim API
-// (and a real Temporal dev server), reading its exit codes, stdout and stderr.
+// (and a real Temporal dev server, netswim's worker, and lab devices over SSH for campaigns),
+// reading its exit codes, stdout and stderr.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -9,11 +10,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { CampaignView } from '../api/campaign-routes.ts';
 import { COMMANDS } from '../cli/commands.ts';
+import { startLab } from '../lab/fleet.ts';
+import type { Lab } from '../lab/types.ts';
 import type { DevServer } from '../scripts/temporal-dev-server.ts';
 import type { ImageRecord } from '../store/images.ts';
 import { startTestNetswim, type TestNetswim } from './support/netswim.ts';
 import { startTestTemporal } from './support/temporal.ts';
+import { postJson, uploadImage } from './support/upgrades.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BASE = 'cat9k_iosxe.17.09.04a.SPA.bin';
@@ -26,7 +31,8 @@ let token: string;
 
 before(async () => {
   temporal = await startTestTemporal();
-  netswim = await startTestNetswim(temporal.address, { runWorker: false });
+  // With its worker: campaigns run devices' upgrades (the other commands need only the API).
+  netswim = await startTestNetswim(temporal.address);
   token = netswim.generatedAdminToken ?? '';
   dir = await mkdtemp(join(tmpdir(), 'netswim-cli-'));
 });
@@ -260,5 +266,117 @@ describe('netswim CLI', () => {
     const run = await cli(['sites', 'list'], {}, 'cli/netswim.mjs');
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^PATH\s+KIND\s+DEVICES$/m);
+  });
+});
+
+describe('netswim campaigns', () => {
+  const PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
+  const NEW_IMAGE = 'cat9k_iosxe.17.12.01.SPA.bin';
+  const HOSTS = ['cli-sw1', 'cli-sw2'];
+  let lab: Lab;
+  let labDir: string;
+  let campaignId: string;
+
+  before(async () => {
+    labDir = await mkdtemp(join(tmpdir(), 'netswim-cli-lab-'));
+    lab = await startLab({
+      stateDir: labDir,
+      devices: HOSTS.map((hostname) => ({ hostname, address: '127.0.0.1', port: 0, platform: 'cat9300' as const, username: 'netswim', password: PASSWORD, reloadDurationMs: 800 })),
+    });
+    for (const hostname of HOSTS) {
+      const d = lab.device(hostname);
+      await postJson(netswim, '/devices', { hostname, address: d.address, port: d.port, platform: 'cat9300', site: 'Global/Paris/B1', username: 'netswim', password: PASSWORD });
+    }
+    await uploadImage(netswim, NEW_IMAGE, randomBytes(1024 * 1024 + 7));
+  });
+  after(async () => {
+    await lab?.stop();
+    if (labDir) await rm(labDir, { recursive: true, force: true });
+  });
+
+  const campaignCount = async () => ((await (await netswim.api('/campaigns')).json()) as unknown[]).length;
+
+  it('starts a campaign with --follow, printing a line per change, until both devices are upgraded', async () => {
+    assert.ok(HOSTS.every((h) => lab.device(h).state().version === '17.06.05'));
+    const run = await ok(['campaigns', 'start', '--name', 'cli wave', '--devices', HOSTS.join(','), '--image', NEW_IMAGE, '--canary', '0', '--waves', '100', '--max-in-flight', '2', '--reload-timeout', '60', '--follow']);
+    campaignId = /started as ([0-9a-f]{12}): 2 device\(s\)/.exec(run.stderr)?.[1] ?? '';
+    assert.ok(campaignId, run.stderr);
+    const lines = run.stderr.split('\n').filter((l) => l.startsWith(`campaign ${campaignId}: `));
+    assert.ok(lines.length >= 2, run.stderr);
+    assert.equal(new Set(lines).size, lines.length, 'a line only when something changed');
+    assert.match(lines.join('\n'), /: 0\/2 done \(\d queued, \d running\), \d in flight, wave 1\/1, running/);
+    assert.equal(lines.at(-1), `campaign ${campaignId}: 2/2 done (0 queued, 0 running, 2 upgraded), 0 in flight, wave 1/1, completed`);
+    assert.match(run.stdout, new RegExp(`^campaign ${campaignId} \\(cli wave\\): completed$`, 'm'));
+    assert.match(run.stdout, /^ {2}wave 1\/1 \(sizes 2\), 2 of 2 device\(s\) done$/m);
+    assert.match(run.stdout, /^ {2}QUEUED\s+RUNNING\s+UPGRADED\s+ALREADY-RUNNING\s+DISTRIBUTED\s+FAILED\s+ROLLED-BACK\s+CANCELLED\s+SKIPPED\n {2}0\s+0\s+2\s+0\s+0\s+0\s+0\s+0\s+0$/m);
+    assert.match(run.stdout, /^ {2}failures: 0 of 0 allowed by the budget$/m);
+    for (const h of HOSTS) {
+      const state = lab.device(h).state();
+      assert.equal(state.version, '17.12.01', `${h} runs the new image`);
+      assert.equal(state.reloadCount, 1);
+    }
+  });
+
+  it('lists the campaign and shows it, as a report and as JSON', async () => {
+    const list = await ok(['campaigns', 'list']);
+    assert.match(list.stdout, /^ID\s+NAME\s+EXECUTION\s+CREATED BY\s+CREATED AT$/m);
+    assert.match(list.stdout, new RegExp(`^${campaignId}\\s+cli wave\\s+COMPLETED\\s+\\S+\\s+\\d{4}-\\d\\d-\\d\\dT\\S+Z$`, 'm'));
+    const view = JSON.parse((await ok(['campaigns', 'show', campaignId, '--json'])).stdout) as CampaignView;
+    assert.equal(view.campaignId, campaignId);
+    assert.equal(view.execution, 'COMPLETED');
+    assert.deepEqual(view.selector.devices, HOSTS);
+    assert.equal(view.progress?.state, 'completed');
+    assert.equal(view.progress?.stages.upgraded, 2);
+    assert.deepEqual(view.progress?.failures, []);
+    const show = await ok(['campaigns', 'show', campaignId]);
+    assert.match(show.stdout, new RegExp(`^campaign ${campaignId} \\(cli wave\\): completed\n {2}execution COMPLETED \\(campaign/${campaignId}\\)`));
+    assert.match(show.stdout, /^ {2}selector: devices cli-sw1,cli-sw2, image [0-9a-f]{8}$/m);
+  });
+
+  it("refuses to pause a finished campaign with the API's reason and exit 1", async () => {
+    const run = await cli(['campaigns', 'pause', campaignId]);
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr, 'netswim: the campaign is over (completed): nothing to pause\n');
+    assert.equal(run.stdout, '');
+    const unknown = await cli(['campaigns', 'show', 'ffffffffffff']);
+    assert.equal(unknown.code, 1);
+    assert.equal(unknown.stderr, 'netswim: no campaign ffffffffffff\n');
+  });
+
+  it('cancels a planned campaign it follows: the new state, then exit 1 once it ended cancelled', async () => {
+    const next = await uploadImage(netswim, 'cat9k_iosxe.17.12.02.SPA.bin', randomBytes(512 * 1024 + 3));
+    const known = new Set(((await (await netswim.api('/campaigns')).json()) as { campaignId: string }[]).map((c) => c.campaignId));
+    const following = cli(['campaigns', 'start', '--name', 'cli planned', '--devices', HOSTS.join(','), '--image', next.slice(0, 8), '--canary', '0', '--waves', '100', '--distribute-at', '2099-01-01T00:00:00Z', '--activate-at', '2099-01-01T02:00:00Z', '--follow']);
+    let id: string | undefined;
+    for (let i = 0; i < 200 && !id; i++) {
+      id = ((await (await netswim.api('/campaigns')).json()) as { campaignId: string }[]).find((c) => !known.has(c.campaignId))?.campaignId;
+      if (!id) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(id, 'the campaign started');
+    const cancel = await ok(['campaigns', 'cancel', id]);
+    assert.equal(cancel.stdout, `campaign ${id}: cancelling\n`);
+    const run = await following;
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, new RegExp(`^campaign ${id}: .*, cancelled$`, 'm'));
+    assert.match(run.stdout, new RegExp(`^campaign ${id} \\(cli planned\\): cancelled\n`));
+    assert.match(run.stdout, /^ {2}reason: cancelled by an operator$/m);
+    const view = (await (await netswim.api(`/campaigns/${id}`)).json()) as CampaignView;
+    assert.equal(view.progress?.stages.upgraded, 0);
+    for (const h of HOSTS) assert.equal(lab.device(h).state().version, '17.12.01', `${h} kept its version`);
+  });
+
+  it('refuses bad option combinations before any request, and shows API refusals, starting nothing', async () => {
+    const before = await campaignCount();
+    const both = await cli(['campaigns', 'start', '--name', 'bad', '--devices', 'cli-sw1', '--site', 'Global/Paris', '--image', NEW_IMAGE]);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /^netswim: campaigns start: --devices cannot be combined with --site/);
+    const plan = await cli(['campaigns', 'start', '--name', 'bad', '--site', 'Global/Paris', '--image', NEW_IMAGE, '--activate-at', '2099-01-01T02:00:00Z', '--distribute-only']);
+    assert.equal(plan.code, 2);
+    assert.match(plan.stderr, /^netswim: campaigns start: --activate-at and --distribute-only cannot be combined/);
+    const unknownDevice = await cli(['campaigns', 'start', '--name', 'bad', '--devices', 'cli-sw1,nope-9', '--image', NEW_IMAGE]);
+    assert.equal(unknownDevice.code, 1);
+    assert.equal(unknownDevice.stderr, 'netswim: no device nope-9\n');
+    assert.equal(both.stdout + plan.stdout + unknownDevice.stdout, '');
+    assert.equal(await campaignCount(), before, 'no campaign started');
   });
 });
