@@ -4,7 +4,8 @@
 // state in a temp folder removed on stop. Writes the inventory netswim imports, sends `ready`, and
 // on request reports the copies (lab `copy` events) of the distribution devices since a mark.
 // Exits when the bench goes away.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -96,8 +97,29 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => undefined); // the bench stops us in order
   process.on('message', (message: LabParentMessage) => {
     if (message.type === 'copies') send({ type: 'copies', copies: copies.filter((c) => c.startMs >= message.since) });
+    else if (message.type === 'profile') void profile(message.path).then((path) => send({ type: 'profiled', ...(path ? { path } : {}) }), (error: Error) => send({ type: 'profiled', error: error.message }));
     else if (message.type === 'stop') stop();
   });
+}
+
+let profiling: { session: Session; path: string } | undefined;
+/** Starts a CPU profile to be written to `path`, or (no path) stops the running one and writes it (Chrome DevTools format). */
+async function profile(path: string | undefined): Promise<string | undefined> {
+  if (path) {
+    const session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    profiling = { session, path };
+    return undefined;
+  }
+  if (!profiling) return undefined;
+  const { session, path: out } = profiling;
+  profiling = undefined;
+  const { profile: result } = await session.post('Profiler.stop');
+  session.disconnect();
+  await writeFile(out, JSON.stringify(result));
+  return out;
 }
 
 await main();

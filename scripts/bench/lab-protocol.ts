@@ -15,6 +15,8 @@ export interface CopyRecord {
 export type LabChildMessage =
   | { type: 'ready'; inventoryPath: string; campaignHosts: string[]; distributionHosts: string[]; startMs: number }
   | { type: 'copies'; copies: CopyRecord[] }
+  | { type: 'profiled'; path?: string; error?: string }
   | { type: 'failed'; error: string };
 
-export type LabParentMessage = { type: 'copies'; since: number } | { type: 'stop' };
+/** `profile` with a path starts a CPU profile of the lab process; without, stops it and writes it to that path. */
+export type LabParentMessage = { type: 'copies'; since: number } | { type: 'profile'; path?: string } | { type: 'stop' };
