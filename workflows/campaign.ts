@@ -149,7 +149,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
     progress.stages.skipped = resolved.skippedCount;
     progress.skipped = resolved.skipped;
     show();
-    if (input.approval && !stopping() && !(await approvedChange(input.approval.timeoutSeconds, resolved.targetVersions ?? []))) {
+    // Nothing left to start (every device skipped meanwhile): no change to ask for.
+    if (input.approval && startable > 0 && !stopping() && !(await waitForApprovedChange(input.approval.timeoutSeconds, resolved.targetVersions ?? []))) {
       show();
       await condition(allHandlersFinished);
       return progress;
@@ -274,7 +275,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
    * decision. True when approved; otherwise the campaign is over (`rejected`, or `cancelled` by
    * the timeout or an operator), which is written back to the change with nothing changed.
    */
-  async function approvedChange(timeoutSeconds: number, versions: string[]): Promise<boolean> {
+  async function waitForApprovedChange(timeoutSeconds: number, versions: string[]): Promise<boolean> {
     const workflowId = workflowInfo().workflowId;
     const plan = input.plan ?? IMMEDIATE_PLAN;
     const devices = `${startable} device${startable === 1 ? '' : 's'}`;
