@@ -21,12 +21,18 @@
 // lineages (IOS vs NX-OS, IOS vs IOS-XE 3.x, ROMMON vs software) are refused: their numbers do not
 // measure the same thing. Anything this module cannot read is refused with VersionParseError.
 
-/** Canonical form for comparing two spellings of one version: leading zeros dropped, lower case. */
+/**
+ * Canonical form for comparing two spellings of one version: leading zeros dropped, lower case,
+ * and IOS-XE 3.x's train without its dot (`show version` on an ASR 1001 prints `03.09.01.S`, the
+ * version read from its image file name is `03.09.01S`, release notes say `3.9.1S`: all `3.9.1s`),
+ * so that a device running the image is recognised as running it.
+ */
 export function normalizeVersion(version: string): string {
   return version
     .trim()
     .toLowerCase()
-    .replace(/(^|[.(])0+(\d)/g, '$1$2');
+    .replace(/(^|[.(])0+(\d)/g, '$1$2')
+    .replace(/^(3\.\d+\.\d+[a-z]?)\.([a-z]+)$/, '$1$2');
 }
 
 export function sameVersion(a: string, b: string): boolean {

@@ -177,10 +177,22 @@ describe('sortVersions', () => {
   });
 });
 
-describe('normalizeVersion / sameVersion (unchanged)', () => {
+describe('normalizeVersion / sameVersion', () => {
   it('keeps the existing spellings equal', () => {
     assert.equal(normalizeVersion(' 17.09.04a '), '17.9.4a');
     assert.ok(sameVersion('17.09.04a', '17.9.4a'));
     assert.ok(!sameVersion('17.9.4', '17.9.4a'));
+  });
+
+  it('reads IOS-XE 3.x with or without the dot before its train, as compareVersions does', () => {
+    // `show version` on an ASR 1001 (test/fixtures) vs the version read from its image file name.
+    assert.ok(sameVersion('03.09.01.S', '03.09.01S'));
+    assert.ok(sameVersion('03.16.04b.S', '3.16.4bS'));
+    assert.equal(compareVersions('03.09.01.S', '03.09.01S'), 0);
+    assert.ok(!sameVersion('03.09.01.S', '03.09.02S'));
+    assert.ok(!sameVersion('03.06.08.E', '03.06.08S'), 'another train is another release');
+    // Other schemes keep their dots and letters.
+    assert.equal(normalizeVersion('15.2(4)M7'), '15.2(4)m7');
+    assert.equal(normalizeVersion('17.3.1a'), '17.3.1a');
   });
 });

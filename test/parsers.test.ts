@@ -8,7 +8,7 @@ import { DeviceOutputError } from '../domain/parsers/parse-error.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
 import { fileNameOfImage, parseShowVersion, parseUptime } from '../domain/parsers/show-version.ts';
 import { parseVerifyMd5 } from '../domain/parsers/verify-md5.ts';
-import { plannedBootVariables, rebootedSince, type DeviceInventory, type ImageRef } from '../domain/upgrade.ts';
+import { plannedBootVariables, rebootedSince, runsTarget, type DeviceInventory, type ImageRef } from '../domain/upgrade.ts';
 import { compareVersions, sameVersion } from '../domain/version.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -175,6 +175,10 @@ describe('show version', () => {
     assert.notEqual(v.version, '15.3(2)S1');
     assert.equal(parseImageFileName(fileNameOfImage(v.systemImage))?.version, '03.09.01S');
     assert.equal(compareVersions(v.version, '3.9.1S'), 0);
+    // After an upgrade to that image, the router counts as running it (else: "activation failed", rollback).
+    const fileName = fileNameOfImage(v.systemImage);
+    const image: ImageRef = { imageId: 'i', fileName, version: parseImageFileName(fileName)!.version, sizeBytes: 1, md5: 'm', sha256: 's' };
+    assert.ok(runsTarget({ version: v.version, runningImage: fileName }, image));
   });
 
   it('prefers the IOS XE version line and reads the install mode', () => {
