@@ -30,8 +30,10 @@ export interface ScpServiceAccess {
 }
 
 export interface ScpService {
-  /** host, port (the bound one when configured as 0), user and password for devices. */
+  /** host, port (the public ones, else the bound port), user and password for devices. */
   access: ScpServiceAccess;
+  /** Where it listens (the bound port when configured as 0). */
+  listening: { host: string; port: number };
   /** `scp://netswim-images:***@host:port`, for logs and status. */
   display: string;
   close(): Promise<void>;
@@ -42,6 +44,8 @@ export interface ScpServiceOptions {
   port: number;
   /** The host devices use in URLs, when it differs from the listen address (NAT); default `host`. */
   publicHost?: string | undefined;
+  /** The port devices use in URLs, when a NAT forwards another one; default the port listened on. */
+  publicPort?: number | undefined;
   /** PEM private key (see loadOrCreateHostKey). */
   hostKey: string;
   password: string;
@@ -368,11 +372,12 @@ export async function startScpService(store: ImageStore, logger: Logger, options
   server.on('error', (error: Error) => logger.warn('scp service error', { error: error.message }));
   const address = server.address();
   const port = address && typeof address === 'object' ? address.port : options.port;
-  const access: ScpServiceAccess = { host: options.publicHost ?? options.host, port, username: SCP_SERVICE_USER, password: options.password };
+  const access: ScpServiceAccess = { host: options.publicHost ?? options.host, port: options.publicPort ?? port, username: SCP_SERVICE_USER, password: options.password };
   const display = scpServiceUrl(access, '').display.replace(/\/$/, '');
   logger.info('scp service listening', { listen: `${urlHost(options.host)}:${port}`, url: display });
   return {
     access,
+    listening: { host: options.host, port },
     display,
     close: () =>
       new Promise<void>((resolve) => {

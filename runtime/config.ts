@@ -30,6 +30,12 @@ const Env = z.object({
   NETSWIM_SCP_SERVICE_HOST: z.string().min(1).optional(),
   /** The host devices put in scp:// URLs when it differs from the listen address (NAT). */
   NETSWIM_SCP_SERVICE_PUBLIC_HOST: z.string().min(1).optional(),
+  /** The port devices put in scp:// URLs when a NAT or load balancer forwards another one. */
+  NETSWIM_SCP_SERVICE_PUBLIC_PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'NETSWIM_SCP_SERVICE_PUBLIC_PORT: a port from 1 to 65535')
+    .refine((v) => Number(v) >= 1 && Number(v) <= 65535, 'NETSWIM_SCP_SERVICE_PUBLIC_PORT: a port from 1 to 65535')
+    .optional(),
   NETSWIM_MAX_IMAGE_BYTES: z.coerce.number().int().positive().default(4 * 1024 ** 3),
   /** Lab only: accept self-signed certificates when importing images from https URLs. */
   NETSWIM_IMPORT_INSECURE_TLS: z.enum(['0', '1', 'true', 'false']).default('0'),
@@ -76,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
             port: Number(e.NETSWIM_SCP_SERVICE_PORT),
             // Devices reach netswim where NETSWIM_IMAGE_SERVICE_URL says, unless told otherwise.
             publicHost: e.NETSWIM_SCP_SERVICE_PUBLIC_HOST ?? (e.NETSWIM_IMAGE_SERVICE_URL ? new URL(e.NETSWIM_IMAGE_SERVICE_URL).hostname.replace(/^\[(.*)\]$/, '$1') : undefined),
+            publicPort: e.NETSWIM_SCP_SERVICE_PUBLIC_PORT ? Number(e.NETSWIM_SCP_SERVICE_PUBLIC_PORT) : undefined,
             hostKeyFile: resolve(dataDir, 'scp-host-key'),
           },
     maxImageBytes: e.NETSWIM_MAX_IMAGE_BYTES,

@@ -111,9 +111,9 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
       const service = scpService;
       stops.push(() => service.close());
       scpServiceAccess = scpService.access;
-    } else if (config.scpService && config.scpService.port !== 0) {
-      const { host, port, publicHost } = config.scpService;
-      scpServiceAccess = { host: publicHost ?? host, port, username: SCP_SERVICE_USER, password: scpServicePassword(secretKey) };
+    } else if (config.scpService && (config.scpService.publicPort ?? config.scpService.port) !== 0) {
+      const { host, port, publicHost, publicPort } = config.scpService;
+      scpServiceAccess = { host: publicHost ?? host, port: publicPort ?? port, username: SCP_SERVICE_USER, password: scpServicePassword(secretKey) };
     }
 
     const connection = await Connection.connect({ address: options.temporalAddress });

@@ -16,6 +16,7 @@ import { loadOrCreateHostKey, parseScpRequest, scpServicePassword, scpServiceUrl
 import { ImageStore } from '../images/image-store.ts';
 import { startLab } from '../lab/fleet.ts';
 import type { Lab, LabEvent } from '../lab/types.ts';
+import { loadConfig } from '../runtime/config.ts';
 import { createLogger } from '../runtime/logger.ts';
 import type { DevServer } from '../scripts/temporal-dev-server.ts';
 import { PROMPT, Shell } from './support/lab-shell.ts';
@@ -174,6 +175,35 @@ describe('the SCP service with a lab device', () => {
     } finally {
       client.end();
     }
+  });
+
+  it('behind NAT: devices are told the public host and port, the service answers where it listens', async () => {
+    const natted = await startScpService(store, createLogger({ level: 'error' }), {
+      host: '127.0.0.1',
+      port: 0,
+      publicHost: 'images.example.net',
+      publicPort: 2222,
+      hostKey: await loadOrCreateHostKey(join(dir, 'scp-host-key')),
+      password,
+    });
+    try {
+      assert.deepEqual({ host: natted.access.host, port: natted.access.port }, { host: 'images.example.net', port: 2222 });
+      assert.equal(natted.display, 'scp://netswim-images:***@images.example.net:2222');
+      assert.notEqual(natted.listening.port, 2222);
+      const client = await sshConnect(natted.listening.port, password);
+      try {
+        assert.equal((await scpFetch(client, '/probe/netswim-probe.txt')).body.toString(), 'netswim image service probe\n');
+      } finally {
+        client.end();
+      }
+    } finally {
+      await natted.close();
+    }
+    // The setting, read and checked like every other.
+    const env = { NETSWIM_SECRET_KEY: 'k'.repeat(64), NETSWIM_SCP_SERVICE_PUBLIC_HOST: 'images.example.net' };
+    assert.equal(loadConfig({ ...env, NETSWIM_SCP_SERVICE_PUBLIC_PORT: '2222' }).scpService?.publicPort, 2222);
+    assert.equal(loadConfig(env).scpService?.publicPort, undefined);
+    assert.throws(() => loadConfig({ ...env, NETSWIM_SCP_SERVICE_PUBLIC_PORT: '70000' }), /NETSWIM_SCP_SERVICE_PUBLIC_PORT: a port from 1 to 65535/);
   });
 
   it('refuses a wrong password and a wrong user', async () => {
