@@ -373,7 +373,7 @@ export function createApi(deps: ApiDeps): Hono<Env> {
         ...(disabledChecks ? { disabledChecks } : {}),
         ...(rollbackOnFailure !== undefined ? { rollbackOnFailure } : {}),
         ...(plan ? { plan } : {}),
-        ...(deps.itsm ? { approval: { timeoutSeconds: deps.itsm.approvalTimeoutSeconds } } : {}),
+        ...(deps.itsm ? { approval: { timeoutSeconds: deps.itsm.approvalTimeoutSeconds, recheckSeconds: deps.itsm.decisionRecheckSeconds } } : {}),
       };
       started = await startUpgrade(deps.db, deps.temporal, deps.taskQueue, request);
     } catch (error) {

@@ -28,7 +28,7 @@ export interface CampaignRouteDeps extends RouteDeps {
   temporal: Client;
   taskQueue: string;
   /** ITSM on: campaigns are refused "now" and wait for an approved change (its timeout). */
-  itsm?: { approvalTimeoutSeconds: number };
+  itsm?: { approvalTimeoutSeconds: number; decisionRecheckSeconds: number };
 }
 
 const FAMILY = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -138,7 +138,7 @@ export function registerCampaignRoutes(app: Hono<Env>, deps: CampaignRouteDeps):
       ...(rollbackOnFailure !== undefined ? { rollbackOnFailure } : {}),
       ...(disabledChecks?.length ? { disabledChecks } : {}),
       ...(reloadTimeoutSeconds ? { reloadTimeoutSeconds } : {}),
-      ...(deps.itsm ? { approval: { timeoutSeconds: deps.itsm.approvalTimeoutSeconds } } : {}),
+      ...(deps.itsm ? { approval: { timeoutSeconds: deps.itsm.approvalTimeoutSeconds, recheckSeconds: deps.itsm.decisionRecheckSeconds } } : {}),
     };
     await createCampaign(deps.db, { id: campaignId, name, selector, createdBy: c.get('role'), workflowId });
     await deps.temporal.workflow.start<typeof campaign>('campaign', {

@@ -64,7 +64,7 @@ export interface UpgradeInput {
    * `changeNumber` (a campaign's change) it waits for that change's decision; without, it opens a
    * change itself. No decision within `timeoutSeconds` cancels the upgrade.
    */
-  approval?: { changeNumber?: string; timeoutSeconds: number };
+  approval?: { changeNumber?: string; timeoutSeconds: number; recheckSeconds?: number };
   /**
    * ITSM on, in a campaign: the change the campaign waited for and had approved before it started
    * this upgrade. Shown in the upgrade's status; nothing waits on it any more.

@@ -21,6 +21,7 @@ const Env = z.object({
   NETSWIM_ITSM_CALLBACK_SECRET: z.string().optional(),
   NETSWIM_ITSM_APPROVAL_TIMEOUT: Duration('NETSWIM_ITSM_APPROVAL_TIMEOUT', '24h'),
   NETSWIM_ITSM_REPLAY_WINDOW: Duration('NETSWIM_ITSM_REPLAY_WINDOW', '5m'),
+  NETSWIM_ITSM_DECISION_RECHECK: Duration('NETSWIM_ITSM_DECISION_RECHECK', '10m'),
 });
 
 export interface ItsmConfig {
@@ -29,6 +30,8 @@ export interface ItsmConfig {
   /** HMAC-SHA256 key of the callback's signature. */
   callbackSecret: string;
   approvalTimeoutSeconds: number;
+  /** How often a waiting workflow reads the recorded decision itself (its signal may have been lost). */
+  decisionRecheckSeconds: number;
   replayWindowMs: number;
 }
 
@@ -55,6 +58,7 @@ export function loadItsmConfig(env: NodeJS.ProcessEnv): ItsmConfig | undefined {
     auth,
     callbackSecret: e.NETSWIM_ITSM_CALLBACK_SECRET,
     approvalTimeoutSeconds: Math.round((parseDuration(e.NETSWIM_ITSM_APPROVAL_TIMEOUT) ?? 86_400_000) / 1000),
+    decisionRecheckSeconds: Math.max(1, Math.round((parseDuration(e.NETSWIM_ITSM_DECISION_RECHECK) ?? 600_000) / 1000)),
     replayWindowMs: parseDuration(e.NETSWIM_ITSM_REPLAY_WINDOW) ?? 300_000,
   };
 }

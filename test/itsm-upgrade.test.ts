@@ -1,6 +1,7 @@
 // ITSM approvals in the device upgrade: "now" refused, a change opened per upgrade, approve →
 // upgraded and the change implemented, reject → failed with approver and reason and the device
-// untouched, no decision in time → cancelled, each written back to the change record.
+// untouched, no decision in time → cancelled, each written back to the change record; a decision
+// whose signal was lost (Temporal down when the callback came) is found by the workflow's re-check.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { UpgradeView } from '../api/upgrade-status.ts';
@@ -10,7 +11,7 @@ import { startItsmHarness, type ItsmHarness } from './support/itsm-harness.ts';
 import type { TestNetswim } from './support/netswim.ts';
 import { postJson } from './support/upgrades.ts';
 
-const HOSTNAMES = ['it-approve', 'it-reject', 'it-timeout'];
+const HOSTNAMES = ['it-approve', 'it-reject', 'it-timeout', 'it-lost-signal'];
 
 let harness: ItsmHarness;
 let netswim: TestNetswim;
@@ -19,7 +20,7 @@ let lab: Lab;
 let imageId: string;
 
 before(async () => {
-  harness = await startItsmHarness({ hostnames: HOSTNAMES, imageFile: 'cat9k_iosxe.17.09.04a.SPA.bin' });
+  harness = await startItsmHarness({ hostnames: HOSTNAMES, imageFile: 'cat9k_iosxe.17.09.04a.SPA.bin', env: { NETSWIM_ITSM_DECISION_RECHECK: '2s' } });
   ({ netswim, itsm, lab, imageId } = harness);
 });
 
@@ -88,5 +89,22 @@ describe('ITSM approvals in the upgrade', () => {
     assert.equal(itsm.change(change)?.state, '4');
     const late = await itsm.decide(change, { decision: 'approved', approver: 'carol', reason: 'too late' });
     assert.equal(late.status, 401, 'a decision on a closed change is refused');
+  });
+
+  it('a decision whose signal was lost while Temporal was down is found by the re-check', async () => {
+    const { workflowId, change } = await startAndGetChange('it-lost-signal');
+    await harness.stopTemporal();
+    try {
+      const answer = await itsm.decide(change, { decision: 'approved', approver: 'dave', reason: 'CAB ok' });
+      assert.equal(answer.status, 200, 'netswim records the decision');
+      assert.deepEqual((answer.body as { signalled: string[]; failed: string[] }).failed, [workflowId], 'the signal could not be delivered');
+    } finally {
+      await harness.startTemporal();
+    }
+    const v = await waitFor(workflowId, (x) => x.execution !== 'RUNNING');
+    assert.equal(v.execution, 'COMPLETED', v.error);
+    assert.ok(v.status?.events.some((e) => e.message === `change ${change}: approved by dave: CAB ok`), JSON.stringify(v.status?.events.map((e) => e.message)));
+    assert.equal(lab.device('it-lost-signal').state().version, '17.09.04a');
+    assert.equal(itsm.change(change)?.state, '3');
   });
 });

@@ -23,7 +23,7 @@ export interface CampaignInput {
    * ITSM on: the campaign opens one change for all its devices and starts none before it is
    * approved; a rejection ends it `rejected`, no decision within `timeoutSeconds` cancels it.
    */
-  approval?: { timeoutSeconds: number };
+  approval?: { timeoutSeconds: number; recheckSeconds?: number };
   /** Carried over by continue-as-new: where the campaign stands. */
   carried?: CampaignCarry;
 }

@@ -150,7 +150,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
     progress.skipped = resolved.skipped;
     show();
     // Nothing left to start (every device skipped meanwhile): no change to ask for.
-    if (input.approval && startable > 0 && !stopping() && !(await waitForApprovedChange(input.approval.timeoutSeconds, resolved.targetVersions ?? []))) {
+    if (input.approval && startable > 0 && !stopping() && !(await waitForApprovedChange(input.approval.timeoutSeconds, input.approval.recheckSeconds, resolved.targetVersions ?? []))) {
       show();
       await condition(allHandlersFinished);
       return progress;
@@ -275,7 +275,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
    * decision. True when approved; otherwise the campaign is over (`rejected`, or `cancelled` by
    * the timeout or an operator), which is written back to the change with nothing changed.
    */
-  async function waitForApprovedChange(timeoutSeconds: number, versions: string[]): Promise<boolean> {
+  async function waitForApprovedChange(timeoutSeconds: number, recheckSeconds: number | undefined, versions: string[]): Promise<boolean> {
     const workflowId = workflowInfo().workflowId;
     const plan = input.plan ?? IMMEDIATE_PLAN;
     const devices = `${startable} device${startable === 1 ? '' : 's'}`;
@@ -297,7 +297,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
       try {
         outcome = await approvalWait.run(async () => {
           const registered = await itsm.registerChangeWorkflows({ number, workflowIds: [workflowId] });
-          return awaitApproval(number, timeoutSeconds, registered.decision);
+          return awaitApproval(number, timeoutSeconds, registered.decision, recheckSeconds);
         });
       } catch (error) {
         if (!isCancellation(error)) throw error;

@@ -452,7 +452,7 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
     status.change = number;
     enter('approval', `waiting for the decision on change ${number}`);
     const registered = await itsm.registerChangeWorkflows({ number, workflowIds: [workflowId] });
-    const outcome = await awaitApproval(number, approval.timeoutSeconds, registered.decision);
+    const outcome = await awaitApproval(number, approval.timeoutSeconds, registered.decision, approval.recheckSeconds);
     const text = approvalOutcomeText(outcome, approval.timeoutSeconds);
     note('approval', `change ${number}: ${text}`);
     if (outcome.kind === 'rejected') {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startLab } from '../../lab/fleet.ts';
 import { startItsmLab, type ItsmLab } from '../../lab/itsm-server.ts';
 import type { Lab } from '../../lab/types.ts';
-import type { DevServer } from '../../scripts/temporal-dev-server.ts';
+import { freePort, type DevServer } from '../../scripts/temporal-dev-server.ts';
 import { startTestNetswim, type TestNetswim } from './netswim.ts';
 import { startTestTemporal } from './temporal.ts';
 import { postJson, uploadImage } from './upgrades.ts';
@@ -19,13 +19,17 @@ export interface ItsmHarness {
   itsm: ItsmLab;
   lab: Lab;
   imageId: string;
+  /** Stops the Temporal server; `startTemporal` brings it back with its workflows, at the same address. */
+  stopTemporal(): Promise<void>;
+  startTemporal(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Approval timeout of the harness's netswim, as configured and as netswim words it. */
 export const ITSM_APPROVAL_TIMEOUT = '6s';
 
-export async function startItsmHarness(options: { hostnames: string[]; imageFile: string }): Promise<ItsmHarness> {
+/** `env`: more settings for netswim (NETSWIM_ITSM_DECISION_RECHECK, say). */
+export async function startItsmHarness(options: { hostnames: string[]; imageFile: string; env?: Record<string, string> }): Promise<ItsmHarness> {
   const password = `pw-${randomBytes(6).toString('hex')}`;
   const itsmPassword = `itsm-${randomBytes(8).toString('hex')}`;
   const callbackSecret = `cb-${randomBytes(16).toString('hex')}`;
@@ -38,8 +42,10 @@ export async function startItsmHarness(options: { hostnames: string[]; imageFile
     await started.temporal?.stop();
     await rm(dir, { recursive: true, force: true });
   };
+  // A file and a fixed port, so that a test can stop the server and start it again.
+  const temporalAt = { dbFile: join(dir, 'temporal.db'), port: await freePort() };
   try {
-    const temporal = (started.temporal = await startTestTemporal());
+    const temporal = (started.temporal = await startTestTemporal(temporalAt));
     const itsm = (started.itsm = await startItsmLab({ users: [{ username: 'netswim', password: itsmPassword }] }));
     const netswim = (started.netswim = await startTestNetswim(temporal.address, {
       env: {
@@ -49,6 +55,7 @@ export async function startItsmHarness(options: { hostnames: string[]; imageFile
         NETSWIM_ITSM_PASSWORD: itsmPassword,
         NETSWIM_ITSM_CALLBACK_SECRET: callbackSecret,
         NETSWIM_ITSM_APPROVAL_TIMEOUT: ITSM_APPROVAL_TIMEOUT,
+        ...options.env,
       },
     }));
     itsm.setCallback(`${netswim.apiUrl}/itsm/callback`, callbackSecret);
@@ -60,7 +67,22 @@ export async function startItsmHarness(options: { hostnames: string[]; imageFile
       await postJson(netswim, '/devices', { hostname: d.hostname, address: d.address, port: d.port, platform: 'cat9300', site: 'Global/Lab', username: 'netswim', password, enableSecret: password });
     }
     const imageId = await uploadImage(netswim, options.imageFile, randomBytes(512 * 1024 + 3));
-    return { temporal, netswim, itsm, lab, imageId, stop };
+    const harness: ItsmHarness = {
+      temporal,
+      netswim,
+      itsm,
+      lab,
+      imageId,
+      stop,
+      stopTemporal: async () => {
+        await started.temporal?.stop();
+        delete started.temporal;
+      },
+      startTemporal: async () => {
+        harness.temporal = started.temporal = await startTestTemporal(temporalAt);
+      },
+    };
+    return harness;
   } catch (error) {
     await stop();
     throw error;

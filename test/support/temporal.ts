@@ -20,8 +20,9 @@ function consoleLog(message: string, meta?: Record<string, unknown>): void {
   console.error(`[temporal] ${message}`, meta ?? '');
 }
 
-export async function startTestTemporal(): Promise<DevServer> {
+/** `dbFile` and `port`: a server that can be stopped and started again with its workflows, at the same address. */
+export async function startTestTemporal(options: { dbFile?: string; port?: number } = {}): Promise<DevServer> {
   installQuietRuntime();
   const cli = await findTemporalCli();
-  return startTemporalDevServer({ cliPath: cli.path, uiPort: false });
+  return startTemporalDevServer({ cliPath: cli.path, uiPort: false, ...options });
 }
