@@ -33,6 +33,8 @@ const ROOT = '/images/c9k';
 const BIG_NAME = 'cat9k_iosxe.17.09.04a.SPA.bin';
 /** 64 MiB plus an odd tail: not a whole number of any buffer size on the way. */
 const BIG_SIZE = 64 * 1024 * 1024 + 4321;
+/** RSS growth a streaming upload of BIG_SIZE stays under (buffering the whole image would exceed BIG_SIZE). */
+const MAX_GROWTH = (BIG_SIZE * 3) / 4;
 
 const sha256Of = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 const md5Of = (data: Buffer): string => createHash('md5').update(data).digest('hex');
@@ -183,9 +185,9 @@ void describe('distribution servers', () => {
       progress.assertComplete(BIG_SIZE);
       const growth = rssPeak - rssBefore;
       // A sanity bound, not a benchmark: buffering the image would grow RSS by at least its size; a
-      // streaming upload stays a few MiB above the start (garbage buffers the GC has not reclaimed yet
-      // account for the rest of the margin).
-      assert.ok(growth < BIG_SIZE / 2, `memory stays flat: RSS grew ${Math.round(growth / 1048576)} MiB for a ${Math.round(BIG_SIZE / 1048576)} MiB image`);
+      // streaming upload stays a few MiB above the start, plus garbage buffers the GC has not
+      // reclaimed yet (up to 35 MiB seen on a busy machine), hence three quarters of the size.
+      assert.ok(growth < MAX_GROWTH, `memory stays flat: RSS grew ${Math.round(growth / 1048576)} MiB for a ${Math.round(BIG_SIZE / 1048576)} MiB image`);
       await assertStaged(root, BIG_NAME, bigSha, BIG_SIZE);
 
       const again = progressRecorder();
@@ -296,7 +298,7 @@ void describe('distribution servers', () => {
       });
       assert.deepEqual(result, { skipped: false, bytes: BIG_SIZE, resumedFrom: 0 });
       progress.assertComplete(BIG_SIZE);
-      assert.ok(rssPeak - rssBefore < BIG_SIZE / 2, `memory stays flat: RSS grew ${Math.round((rssPeak - rssBefore) / 1048576)} MiB`);
+      assert.ok(rssPeak - rssBefore < MAX_GROWTH, `memory stays flat: RSS grew ${Math.round((rssPeak - rssBefore) / 1048576)} MiB`);
       await assertStaged(root, BIG_NAME, bigSha, BIG_SIZE);
       assert.deepEqual(await stageImage(dist, bigImage()), { skipped: true, bytes: 0, resumedFrom: 0 });
     });
