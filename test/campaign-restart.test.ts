@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startLab } from '../lab/fleet.ts';
 import type { Lab } from '../lab/types.ts';
-import { findTemporalCli } from '../scripts/temporal-cli.ts';
-import { freePort, startTemporalDevServer, type DevServer } from '../scripts/temporal-dev-server.ts';
+import { freePort, type DevServer } from '../scripts/temporal-dev-server.ts';
 import { startTestNetswim, type TestNetswim } from './support/netswim.ts';
 import { startTestTemporal } from './support/temporal.ts';
 import { postJson, uploadImage } from './support/upgrades.ts';
@@ -23,7 +22,6 @@ let lab: Lab;
 let dir: string;
 let imageId: string;
 let port: number;
-let cliPath: string;
 
 interface Progress {
   state: string;
@@ -33,10 +31,8 @@ interface Progress {
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'netswim-campaign-restart-'));
-  await startTestTemporal().then((s) => s.stop()); // the quiet SDK runtime and the CLI
-  cliPath = (await findTemporalCli()).path;
   port = await freePort();
-  temporal = await startTemporalDevServer({ cliPath, port, uiPort: false, dbFile: join(dir, 'temporal.db') });
+  temporal = await startTestTemporal({ port, dbFile: join(dir, 'temporal.db') });
   netswim = await startTestNetswim(temporal.address);
   lab = await startLab({
     stateDir: join(dir, 'lab'),
@@ -83,7 +79,7 @@ describe('campaign across a Temporal server restart', () => {
     const doneBefore = lab.devices.filter((d) => d.state().reloadCount > 0).length;
     assert.ok(doneBefore < HOSTNAMES.length, 'the restart happens in the middle of the campaign');
     await temporal.stop();
-    temporal = await startTemporalDevServer({ cliPath, port, uiPort: false, dbFile: join(dir, 'temporal.db') });
+    temporal = await startTestTemporal({ port, dbFile: join(dir, 'temporal.db') });
 
     const deadline = Date.now() + 180_000;
     let last: Awaited<ReturnType<typeof progress>>;

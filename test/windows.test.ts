@@ -10,8 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { UpgradeView } from '../api/upgrade-status.ts';
 import { startLab } from '../lab/fleet.ts';
 import type { Lab } from '../lab/types.ts';
-import { findTemporalCli } from '../scripts/temporal-cli.ts';
-import { freePort, startTemporalDevServer, type DevServer } from '../scripts/temporal-dev-server.ts';
+import { freePort, type DevServer } from '../scripts/temporal-dev-server.ts';
 import { startTestNetswim, type TestNetswim } from './support/netswim.ts';
 import { startTestTemporal } from './support/temporal.ts';
 import { postJson, uploadImage } from './support/upgrades.ts';
@@ -25,15 +24,12 @@ let lab: Lab;
 let dir: string;
 let imageId: string;
 let port: number;
-let cliPath: string;
 const dbFile = () => join(dir, 'temporal.db');
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'netswim-windows-'));
-  await startTestTemporal().then((s) => s.stop()); // installs the quiet runtime, finds the CLI
-  cliPath = (await findTemporalCli()).path;
   port = await freePort();
-  temporal = await startTemporalDevServer({ cliPath, port, uiPort: false, dbFile: dbFile() });
+  temporal = await startTestTemporal({ port, dbFile: dbFile() });
   netswim = await startTestNetswim(temporal.address);
   lab = await startLab({
     stateDir: join(dir, 'lab'),
@@ -98,7 +94,7 @@ describe('maintenance windows', () => {
     }
     await temporal.stop();
     assert.equal(lab.device('mw-restart').state().reloadCount, 0);
-    temporal = await startTemporalDevServer({ cliPath, port, uiPort: false, dbFile: dbFile() });
+    temporal = await startTestTemporal({ port, dbFile: dbFile() });
     const v = await finished(workflowId);
     assert.equal(v.execution, 'COMPLETED', v.error);
     assert.equal(lab.device('mw-restart').state().reloadCount, 1);
