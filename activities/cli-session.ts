@@ -13,6 +13,7 @@ export interface CliTarget {
 
 /** A question the device may ask during a command, and what to answer. */
 export interface Answer {
+  /** Anchored at the end (`…\s*$`): it is matched against the last 512 characters of the output, where the device waits. */
   prompt: RegExp;
   reply: string;
 }
@@ -110,8 +111,23 @@ function connect(target: CliTarget, timeoutMs: number): Promise<Client> {
   });
 }
 
+/**
+ * Prompts and questions sit at the end of the output, so they are matched against its last
+ * characters only (like pexpect's search window): a long command output (a copy's progress
+ * marks, a large `show`) costs the same per chunk instead of a rescan of everything received so
+ * far. 512 holds a prompt (hostname up to 63 characters) or a question naming a long file.
+ */
+const TAIL_CHARS = 512;
+/** Put in front of a cut tail: it is not a line start, so `(?:^|\n)host#` cannot match there. */
+const CUT_MARK = '\u0000';
+
 export class CliSession {
+  /** Output since the last command was sent (or the last question answered). */
   private buffer = '';
+  /** The end of `buffer`, at most TAIL_CHARS (plus CUT_MARK when cut): what prompts are matched against. */
+  private tail = '';
+  /** Output not yet handed to the running command's onOutput. */
+  private unseen = '';
   private closed = false;
   private waiter: (() => void) | undefined;
   private prompt: PromptInfo = { hostname: '', mode: 'user' };
@@ -124,7 +140,7 @@ export class CliSession {
     private readonly secrets: string[],
   ) {
     channel.on('data', (data: Buffer) => {
-      this.buffer += data.toString('utf8').replace(ESCAPES, '');
+      this.append(data.toString('utf8').replace(ESCAPES, ''));
       this.waiter?.();
     });
     channel.on('close', () => {
@@ -170,38 +186,59 @@ export class CliSession {
     }
   }
 
-  private waitForChange(timeoutMs: number): Promise<boolean> {
+  private append(text: string): void {
+    this.buffer += text;
+    this.unseen += text;
+    const tail = this.tail + text;
+    this.tail = tail.length > TAIL_CHARS ? CUT_MARK + tail.slice(-TAIL_CHARS) : tail;
+  }
+
+  /** Empties the buffer; returns what it held. */
+  private takeBuffer(): string {
+    const output = this.buffer;
+    this.buffer = '';
+    this.tail = '';
+    return output;
+  }
+
+  /** Resolves when output arrives, the session closes or the command's deadline passes. */
+  private waitForChange(): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiter = undefined;
-        resolve(false);
-      }, timeoutMs);
       this.waiter = () => {
-        clearTimeout(timer);
         this.waiter = undefined;
-        resolve(true);
+        resolve();
       };
     });
   }
 
-  private async waitForPrompt(what: string, timeoutMs: number): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const prompt = matchPrompt(this.buffer, this.promptPattern);
-      if (prompt) {
-        this.prompt = prompt;
-        this.promptPattern = promptOf(prompt.hostname);
-        const output = this.buffer;
-        this.buffer = '';
-        return output;
-      }
-      if (this.closed) throw new SessionClosedError(what);
-      const left = deadline - Date.now();
-      if (left <= 0 || !(await this.waitForChange(left))) {
-        if (matchPrompt(this.buffer, this.promptPattern)) continue;
-        throw new CliTimeoutError(what, timeoutMs, this.redact(this.buffer));
-      }
+  /** Runs `body` with one timer for the whole wait (not one per chunk of output). */
+  private async withDeadline<T>(timeoutMs: number, body: (expired: () => boolean) => Promise<T>): Promise<T> {
+    let expired = false;
+    const timer = setTimeout(() => {
+      expired = true;
+      this.waiter?.();
+    }, timeoutMs);
+    try {
+      return await body(() => expired);
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  private waitForPrompt(what: string, timeoutMs: number): Promise<string> {
+    return this.withDeadline(timeoutMs, async (expired) => {
+      for (;;) {
+        const prompt = matchPrompt(this.tail, this.promptPattern);
+        if (prompt) {
+          this.prompt = prompt;
+          this.promptPattern = promptOf(prompt.hostname);
+          return this.takeBuffer();
+        }
+        if (this.closed) throw new SessionClosedError(what);
+        if (expired()) throw new CliTimeoutError(what, timeoutMs, this.redact(this.buffer));
+        await this.waitForChange();
+      }
+    });
   }
 
   /**
@@ -212,48 +249,42 @@ export class CliSession {
     if (this.closed) throw new SessionClosedError(command);
     const timeoutMs = options.timeoutMs ?? 60_000;
     const answers = options.answers ?? [];
-    const deadline = Date.now() + timeoutMs;
     let collected = '';
-    let seen = 0;
-    this.buffer = '';
+    this.takeBuffer();
+    this.unseen = '';
     this.channel.write(`${command}\n`);
-    for (;;) {
-      if (this.buffer.length > seen) {
-        options.onOutput?.(this.buffer.slice(seen));
-        seen = this.buffer.length;
+    return this.withDeadline(timeoutMs, async (expired) => {
+      for (;;) {
+        if (this.unseen) {
+          const chunk = this.unseen;
+          this.unseen = '';
+          options.onOutput?.(chunk);
+        }
+        const prompt = matchPrompt(this.tail, this.promptPattern);
+        if (prompt) {
+          this.prompt = prompt;
+          collected += this.takeBuffer().replace(this.promptPattern, '');
+          return stripEcho(collected, command);
+        }
+        const answer = answers.find((a) => a.prompt.test(this.tail));
+        if (answer) {
+          collected += this.takeBuffer();
+          this.channel.write(`${answer.reply}\n`);
+          continue;
+        }
+        if (MORE.test(this.tail)) {
+          collected += this.takeBuffer().replace(MORE, '\n');
+          this.channel.write(' ');
+          continue;
+        }
+        if (this.closed) {
+          if (options.expectClose) return stripEcho(collected + this.takeBuffer(), command);
+          throw new SessionClosedError(command);
+        }
+        if (expired()) throw new CliTimeoutError(command, timeoutMs, this.redact(collected + this.buffer));
+        await this.waitForChange();
       }
-      const prompt = matchPrompt(this.buffer, this.promptPattern);
-      if (prompt) {
-        this.prompt = prompt;
-        collected += this.buffer.replace(this.promptPattern, '');
-        this.buffer = '';
-        return stripEcho(collected, command);
-      }
-      const answer = answers.find((a) => a.prompt.test(this.buffer));
-      if (answer) {
-        collected += this.buffer;
-        this.buffer = '';
-        seen = 0;
-        this.channel.write(`${answer.reply}\n`);
-        continue;
-      }
-      if (MORE.test(this.buffer)) {
-        collected += this.buffer.replace(MORE, '\n');
-        this.buffer = '';
-        seen = 0;
-        this.channel.write(' ');
-        continue;
-      }
-      if (this.closed) {
-        if (options.expectClose) return stripEcho(collected + this.buffer, command);
-        throw new SessionClosedError(command);
-      }
-      const left = deadline - Date.now();
-      if (left <= 0 || !(await this.waitForChange(left))) {
-        if (this.buffer.length > seen || this.closed) continue;
-        throw new CliTimeoutError(command, timeoutMs, this.redact(collected + this.buffer));
-      }
-    }
+    });
   }
 
   /** A device that echoes what was typed would otherwise put a password into an error message. */
