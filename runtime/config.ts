@@ -45,6 +45,16 @@ const Env = z.object({
     .string()
     .regex(/^(off|\d+(s|m|h|d))$/, 'NETSWIM_INVENTORY_EVERY: a duration such as 30m, 6h or 1d, or off')
     .default('6h'),
+  /**
+   * How often a running transfer's progress (and liveness) reaches the Temporal server: the API's
+   * percentages are at most this old, and a cancel reaches a running copy within it. Each running
+   * transfer is one server write per interval.
+   */
+  NETSWIM_PROGRESS_INTERVAL: z
+    .string()
+    .regex(/^\d+s$/, 'NETSWIM_PROGRESS_INTERVAL: seconds such as 10s')
+    .refine((v) => parseInt(v, 10) >= 1 && parseInt(v, 10) <= 30, 'NETSWIM_PROGRESS_INTERVAL: from 1s to 30s (a transfer must heartbeat within its minute)')
+    .default('10s'),
 });
 
 export type NetswimConfig = ReturnType<typeof loadConfig>;
@@ -89,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     importInsecureTls: e.NETSWIM_IMPORT_INSECURE_TLS === '1' || e.NETSWIM_IMPORT_INSECURE_TLS === 'true',
     logLevel: e.NETSWIM_LOG_LEVEL,
     inventoryEvery: e.NETSWIM_INVENTORY_EVERY === 'off' ? undefined : e.NETSWIM_INVENTORY_EVERY,
+    progressIntervalSeconds: parseInt(e.NETSWIM_PROGRESS_INTERVAL, 10),
     /** ITSM approvals (NETSWIM_ITSM_*); undefined when NETSWIM_ITSM_URL is not set. */
     itsm: loadItsmConfig(env),
   };

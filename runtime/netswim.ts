@@ -133,6 +133,7 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
         activities: { db, secretBox, imageStore, imageServiceUrl, ...(scpServiceAccess ? { scpService: scpServiceAccess } : {}), logger: logger.child({ component: 'activities' }) },
         imageImport: { db, secretBox, imageStore, maxImageBytes: config.maxImageBytes, insecureTls: config.importInsecureTls, logger: logger.child({ component: 'image-import' }) },
         ...(config.itsm ? { itsm: createItsmClient(config.itsm) } : {}),
+        progressIntervalSeconds: config.progressIntervalSeconds,
       });
       const running = worker.run();
       stops.push(async () => {

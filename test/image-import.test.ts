@@ -103,11 +103,12 @@ function assertImage(image: ImageRecord | undefined, bytes: Buffer, fileName: st
 
 before(async () => {
   temporal = await startTestTemporal();
-  netswim = await startTestNetswim(temporal.address, { env: { NETSWIM_IMPORT_INSECURE_TLS: '1', NETSWIM_MAX_IMAGE_BYTES: String(4 * 1024 * 1024) } });
+  // Progress every 1 s (default 10 s), so the 5-s slow download below shows it while running.
+  netswim = await startTestNetswim(temporal.address, { env: { NETSWIM_IMPORT_INSECURE_TLS: '1', NETSWIM_MAX_IMAGE_BYTES: String(4 * 1024 * 1024), NETSWIM_PROGRESS_INTERVAL: '1s' } });
   plain = http.createServer((req, res) => {
     const path = req.url ?? '';
     if (path === `/slow/${SLOW_NAME}`) {
-      // About 5 s in 8 pieces, so that heartbeats (every 2 s) show the download under way.
+      // About 5 s in 8 pieces, so that heartbeats (every 2 s, sent every 1 s) show the download under way.
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': slowBytes.length });
       const piece = Math.ceil(slowBytes.length / 8);
       let offset = 0;

@@ -37,6 +37,8 @@ export interface WorkerOptions {
   itsm?: ItsmClient;
   /** Sticky-cache and concurrency knobs for small machines and tests. */
   maxConcurrentActivityTaskExecutions?: number;
+  /** How often heartbeats (transfer progress) go to the server; NETSWIM_PROGRESS_INTERVAL. */
+  progressIntervalSeconds?: number;
 }
 
 export async function createNetswimWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
@@ -58,9 +60,10 @@ export async function createNetswimWorker(options: WorkerOptions): Promise<{ wor
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 100,
     // Heartbeats carry transfer progress that the API shows; the default throttle (most of the
-    // heartbeat timeout) would leave it a minute stale.
-    maxHeartbeatThrottleInterval: '2 seconds',
-    defaultHeartbeatThrottleInterval: '2 seconds',
+    // heartbeat timeout) would leave it a minute stale. Each one is a write on the server: every
+    // 2 s for 50 copies cost the server a tenth of a core (docs/bench-results.md), so 10 s by default.
+    maxHeartbeatThrottleInterval: `${options.progressIntervalSeconds ?? 10} seconds`,
+    defaultHeartbeatThrottleInterval: `${options.progressIntervalSeconds ?? 10} seconds`,
   });
   return { worker, connection };
 }
