@@ -32,7 +32,7 @@ import { CliSession } from '../activities/cli-session.ts';
 import { COPY_QUESTIONS } from '../activities/cli-dialogues.ts';
 import type { CampaignProgress } from '../domain/campaign.ts';
 import type { InventoryEntry } from '../lab/fleet-spec.ts';
-import { cpuSeconds, machineBusySeconds, memory, MemoryWatch } from './bench/proc.ts';
+import { cpuSeconds, CpuTimeline, machineBusySeconds, memory, MemoryWatch } from './bench/proc.ts';
 import { DISTRIBUTION_SITE, type CopyRecord, type LabChildMessage, type LabParentMessage } from './bench/lab-protocol.ts';
 import { findTemporalCli } from './temporal-cli.ts';
 import { freePort, startTemporalDevServer } from './temporal-dev-server.ts';
@@ -442,15 +442,18 @@ async function plainCopies(entries: InventoryEntry[], url: string): Promise<{ se
   return { seconds: (performance.now() - t0) / 1000, failures };
 }
 
+/** CPU seconds so far of each process, of this one (`bench`) and of the whole machine. */
+function readCpu(pids: Record<string, number | undefined>): Record<string, number> {
+  const own = process.cpuUsage();
+  const now: Record<string, number> = { bench: (own.user + own.system) / 1e6 };
+  for (const [name, pid] of Object.entries(pids)) if (pid !== undefined) now[name] = cpuSeconds(pid) ?? Number.NaN;
+  now.machine = machineBusySeconds();
+  return now;
+}
+
 /** Starts counting CPU seconds of each process, of this one (`bench`) and of the whole machine; the returned function reads the totals. */
 function cpuMeter(pids: Record<string, number | undefined>): () => Record<string, number> {
-  const read = (): Record<string, number> => {
-    const own = process.cpuUsage();
-    const now: Record<string, number> = { bench: (own.user + own.system) / 1e6 };
-    for (const [name, pid] of Object.entries(pids)) if (pid !== undefined) now[name] = cpuSeconds(pid) ?? Number.NaN;
-    now.machine = machineBusySeconds();
-    return now;
-  };
+  const read = () => readCpu(pids);
   const start = read();
   return () => Object.fromEntries(Object.entries(read()).map(([name, s]) => [name, round(s - (start[name] ?? Number.NaN), 1)]));
 }
@@ -485,6 +488,8 @@ interface PlainRun {
   copyWindowSeconds: number;
   copyWindowMiBps: number;
   cpuSeconds: Record<string, number>;
+  /** CPU seconds of each process from the first copy's start to the last copy's end. */
+  copyWindowCpuSeconds: Record<string, number>;
 }
 
 interface Results {
@@ -525,6 +530,8 @@ interface Results {
       afterLastCopySeconds: number;
       /** CPU seconds of each process during the run (the bench process runs the API polling). */
       cpuSeconds: Record<string, number>;
+      /** The same, split: before the first copy, during the copy window, after the last copy. */
+      cpuSecondsByPhase: { beforeFirstCopy: Record<string, number>; copyWindow: Record<string, number>; afterLastCopy: Record<string, number> };
       failures: string[];
     };
     plainBefore: PlainRun;
@@ -669,8 +676,11 @@ async function main(): Promise<void> {
         if (profileDir) await lab.profile(join(profileDir, `lab-plain-${name}.cpuprofile`));
         const mark = Date.now();
         const meter = cpuMeter(pids);
+        const timeline = new CpuTimeline(() => readCpu(pids));
+        timeline.start();
         const run = await plainCopies(entries, url);
         const cpu = meter();
+        timeline.stop();
         if (profileDir) say(`lab CPU profile: ${await lab.profile()}`);
         const window = copyWindow((await lab.copies(mark)).filter((c) => c.url === url));
         say(`distribution (plain client, ${name}): ${run.seconds.toFixed(1)} s, ${run.failures.length} failed${run.failures.length ? `: ${run.failures.slice(0, 3).join('; ')}` : ''}`);
@@ -681,6 +691,7 @@ async function main(): Promise<void> {
           copyWindowSeconds: round(window.seconds, 1),
           copyWindowMiBps: round(window.bytes / MiB / window.seconds, 1),
           cpuSeconds: cpu,
+          copyWindowCpuSeconds: timeline.between(window.firstMs, window.lastMs),
         };
       };
 
@@ -696,6 +707,8 @@ async function main(): Promise<void> {
       if (profileDir) await lab.profile(join(profileDir, 'lab-netswim.cpuprofile'));
       const mark = Date.now();
       const netswimCpu = cpuMeter(pids);
+      const netswimTimeline = new CpuTimeline(() => readCpu(pids));
+      netswimTimeline.start();
       const run = await runCampaign(
         api,
         {
@@ -713,6 +726,7 @@ async function main(): Promise<void> {
       const netswimWindow = copyWindow(netswimCopies);
       const closedAt = mark + run.seconds * 1000;
       const netswimCpuSeconds = netswimCpu();
+      netswimTimeline.stop();
       if (profileDir) say(`lab CPU profile: ${await lab.profile()}`);
       const netswimUrl = netswimCopies.find((c) => c.ok)?.url;
       if (!netswimUrl) throw new Error('no device copied the image from the distribution server');
@@ -739,6 +753,11 @@ async function main(): Promise<void> {
           beforeFirstCopySeconds: round((netswimWindow.firstMs - mark) / 1000, 1),
           afterLastCopySeconds: round((closedAt - netswimWindow.lastMs) / 1000, 1),
           cpuSeconds: netswimCpuSeconds,
+          cpuSecondsByPhase: {
+            beforeFirstCopy: netswimTimeline.between(mark, netswimWindow.firstMs),
+            copyWindow: netswimTimeline.between(netswimWindow.firstMs, netswimWindow.lastMs),
+            afterLastCopy: netswimTimeline.between(netswimWindow.lastMs, closedAt),
+          },
           failures: p.failures.slice(0, 10).map((f) => `${f.hostname}: ${f.reason}`),
         },
         plainBefore,
@@ -854,6 +873,10 @@ function markdown(r: Results): string {
     lines.push(`| after the last copy (\`verify /md5\`, health capture, records) | ${d.netswim.afterLastCopySeconds} s | — | — |`);
     const cpu = (c: Record<string, number>) => Object.entries(c).map(([name, s]) => `${name} ${s}`).join(', ');
     lines.push(`| CPU seconds during the run, per process | ${cpu(d.netswim.cpuSeconds)} | ${cpu(b.cpuSeconds)} | ${cpu(a.cpuSeconds)} |`);
+    const phases = d.netswim.cpuSecondsByPhase;
+    lines.push(`| … before the first copy | ${cpu(phases.beforeFirstCopy)} | — | — |`);
+    lines.push(`| … in the copy window | ${cpu(phases.copyWindow)} | ${cpu(b.copyWindowCpuSeconds)} | ${cpu(a.copyWindowCpuSeconds)} |`);
+    lines.push(`| … after the last copy | ${cpu(phases.afterLastCopy)} | — | — |`);
     lines.push(`| **ratio netswim / plain (mean of both)** | **${d.ratio}** (${d.netswim.throughputMiBps} / ${d.plainMeanMiBps} MiB/s; copy window only: ${d.copyWindowRatio}) | | |`);
     if (d.netswim.failures.length) lines.push('', 'Failures (first 10):', '', ...d.netswim.failures.map((f) => `- ${f}`));
     lines.push('');

@@ -88,3 +88,47 @@ export function machineBusySeconds(): number {
     return Number.NaN;
   }
 }
+
+/**
+ * CPU seconds of named processes sampled over time, so a run's CPU can be split by phase (before
+ * the first copy, during the copies, after them). Values between samples are interpolated.
+ */
+export class CpuTimeline {
+  private readonly samples: Array<{ atMs: number; cpu: Record<string, number> }> = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly read: () => Record<string, number>) {}
+
+  start(everyMs = 500): void {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.sample();
+  }
+
+  private sample(): void {
+    this.samples.push({ atMs: Date.now(), cpu: this.read() });
+  }
+
+  /** CPU seconds each process used between two wall-clock times (ms since the epoch). */
+  between(fromMs: number, toMs: number): Record<string, number> {
+    const from = this.at(fromMs);
+    const to = this.at(toMs);
+    return Object.fromEntries(Object.keys(to).map((name) => [name, Math.round(((to[name] ?? Number.NaN) - (from[name] ?? Number.NaN)) * 10) / 10]));
+  }
+
+  private at(ms: number): Record<string, number> {
+    const s = this.samples;
+    if (s.length === 0) return {};
+    const after = s.findIndex((x) => x.atMs >= ms);
+    if (after <= 0) return (after === 0 ? s[0] : s[s.length - 1])!.cpu;
+    const a = s[after - 1]!;
+    const b = s[after]!;
+    const f = (ms - a.atMs) / (b.atMs - a.atMs);
+    return Object.fromEntries(Object.keys(b.cpu).map((name) => [name, (a.cpu[name] ?? 0) + f * ((b.cpu[name] ?? 0) - (a.cpu[name] ?? 0))]));
+  }
+}
