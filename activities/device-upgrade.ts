@@ -42,6 +42,8 @@ export interface DistributeRequest {
   deviceId: string;
   image: ImageRef;
   filesystem: string;
+  /** Then run the custom checks that apply after distribution, in the same session (their results in `custom`). */
+  customChecksAfter?: boolean;
 }
 
 export interface DistributeResult {
@@ -52,6 +54,8 @@ export interface DistributeResult {
   source?: string;
   /** Each source considered, in order, with why it was not used (display URLs only). */
   attempts: DistributeAttempt[];
+  /** The custom checks after distribution, when the request asked for them. */
+  custom?: CheckResult[];
 }
 
 export interface DistributeAttempt {
@@ -271,18 +275,22 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
       const progress: TransferProgress = { phase: 'checking', bytes: 0, totalBytes: image.sizeBytes, percent: 0 };
       const attempts: DistributeAttempt[] = [];
       const sources = await copySources(request.deviceId, image, attempts);
+      const checksAfter = request.customChecksAfter ? await applicableCustomChecks(deps.db, { deviceId: request.deviceId, phase: 'post', stage: 'distribution' }) : undefined;
       const stopHeartbeat = keepHeartbeating(() => progress);
       try {
         return await onDevice(await target(request.deviceId), async (session) => {
           const stopCancel = closeOnCancel(session);
-          try {
-            const state = await readState(session);
-            const present = state.flash.files.find((f) => f.name === image.fileName);
+          // Puts the file on flash (or finds it there), MD5 verified.
+          const putOnFlash = async (): Promise<DistributeResult> => {
+            // Only the file system's listing: whether the file is there already (a retry, an
+            // earlier distribution). The running image matters only when that file is wrong.
+            const flash = parseDirFlash(await session.run(`dir ${filesystem}:`));
+            const present = flash.files.find((f) => f.name === image.fileName);
             if (present) {
               progress.phase = 'verifying';
               const md5 = await md5OnDevice(session, path);
               if (md5 === image.md5) return { copied: false, md5, seconds: (Date.now() - started) / 1000, attempts };
-              if (image.fileName === state.runningImage) {
+              if (image.fileName === fileNameOfImage(parseShowVersion(await session.run('show version')).systemImage)) {
                 throw ApplicationFailure.nonRetryable(
                   `${path} is the running image but its MD5 ${md5} differs from the repository's ${image.md5}; refusing to overwrite it`,
                   'RunningImageConflict',
@@ -327,7 +335,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
               lastError = { message, type };
               // No room is no room, whatever the source.
               if (type === 'InsufficientFlash') break;
-              deps.logger.warn('copy from a source failed; trying the next', { device: state.hostname, source: candidate.display, error: message });
+              deps.logger.warn('copy from a source failed; trying the next', { device: session.hostname, source: candidate.display, error: message });
             }
             if (!source) {
               const { message, type } = lastError ?? { message: `copy to ${path} failed: no source`, type: 'CopyFailed' };
@@ -347,8 +355,14 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
                 'ChecksumMismatch',
               );
             }
-            deps.logger.info('image distributed', { device: state.hostname, file: image.fileName, bytes: image.sizeBytes, source: source.display });
+            deps.logger.info('image distributed', { device: session.hostname, file: image.fileName, bytes: image.sizeBytes, source: source.display });
             return { copied: true, md5, seconds: (Date.now() - started) / 1000, source: source.display, attempts };
+          };
+          try {
+            const result = await putOnFlash();
+            if (!checksAfter) return result;
+            const { custom } = await captureHealth(session, checksAfter, { deviceId: request.deviceId, phase: 'post', stage: 'distribution' });
+            return { ...result, custom };
           } finally {
             stopCancel();
           }

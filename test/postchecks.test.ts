@@ -10,7 +10,7 @@ import { postJson } from './support/upgrades.ts';
 
 const NEW_IMAGE = 'cat9k_iosxe.17.09.04a.SPA.bin';
 const OLD_IMAGE = 'cat9k_iosxe.17.06.05.SPA.bin';
-const HOSTNAMES = ['po-healthy', 'po-cpu', 'po-iface', 'po-badboot'];
+const HOSTNAMES = ['po-healthy', 'po-cpu', 'po-iface', 'po-badboot', 'po-around-copy'];
 
 let harness: UpgradeHarness;
 let netswim: TestNetswim;
@@ -96,5 +96,22 @@ describe('postchecks', () => {
     const state = device.state();
     assert.equal(state.reloadCount, 1);
     assert.deepEqual(state.savedBootVariables, [`flash:${OLD_IMAGE}`, `flash:${NEW_IMAGE}`], 'the old image boots first from now on');
+  });
+});
+
+describe('custom checks around distribution', () => {
+  it('run with the readiness checks and in the copy\'s session: the image is not on flash before, it is after', async () => {
+    await postJson(netswim, '/checks', { name: 'flash-around-copy', commands: ['show flash:'], when: 'both', stage: 'distribution', series: ['cat9300'] });
+    const view = await upgrade('po-around-copy');
+    assert.equal(view.execution, 'COMPLETED', view.error);
+    const checks = view.status?.checks ?? [];
+    const around = checks.filter((c) => c.name === 'custom:flash-around-copy');
+    assert.equal(around.length, 2, 'once before and once after distribution');
+    assert.doesNotMatch(around[0]?.output ?? '', new RegExp(NEW_IMAGE.replace(/\./g, '\\.')));
+    assert.match(around[1]?.output ?? '', new RegExp(NEW_IMAGE.replace(/\./g, '\\.')));
+    const names = checks.map((c) => c.name);
+    // In order: the readiness checks, the check before the copy, the one after, then activation's.
+    assert.ok(names.indexOf('custom:flash-around-copy') > names.indexOf('file-transfer'));
+    assert.ok(names.lastIndexOf('custom:flash-around-copy') < names.indexOf('custom:inventory'));
   });
 });

@@ -33,6 +33,7 @@ import {
   type UpgradeResult,
   type UpgradeStage,
   type UpgradeStatus,
+  type CheckResult,
 } from '../domain/upgrade.ts';
 import { rescheduleUpdate, upgradeStatusQuery } from './definitions.ts';
 import { ITSM_RETRY, awaitApproval } from './approval.ts';
@@ -299,8 +300,13 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
     let current: DeviceInventory;
     let preHealth: Awaited<ReturnType<typeof checkpoint>>;
     if (!imageRuns) {
-      await distribute(image, filesystem, stagingImage);
-      await checkpoint('post', 'distribution');
+      // The custom checks after distribution run in the copy's session (one activity less per
+      // device); histories from before run them as their own activity.
+      if (patched('post-distribution-checks-in-copy')) status.checks.push(...(await distribute(image, filesystem, stagingImage, true)));
+      else {
+        await distribute(image, filesystem, stagingImage);
+        await checkpoint('post', 'distribution');
+      }
       if (!(await awaitActivation())) {
         status.outcome = 'distributed';
         enter('done', `${image.fileName} is on ${input.device.hostname}, verified; activation not planned (distribute only)`);
@@ -386,16 +392,18 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
 
   /**
    * Stages the file on the site's servers (or waits for the staging already started) and copies
-   * it to flash, MD5 verified (transfer.distributeImage).
+   * it to flash, MD5 verified (transfer.distributeImage); with `customChecksAfter`, returns the
+   * custom checks after distribution that the same activity ran.
    */
-  async function distribute(file: ImageRef, filesystem: string, staging?: Promise<{ summary: string }>): Promise<void> {
+  async function distribute(file: ImageRef, filesystem: string, staging?: Promise<{ summary: string }>, customChecksAfter = false): Promise<CheckResult[]> {
     const kind = file === image ? '' : 'golden add-on ';
     enter('distribute', `copying ${kind}${file.fileName} (${file.sizeBytes} bytes) to ${filesystem}:`);
     const staged = await (staging ?? transfer.stageOnSiteServers({ deviceId, image: file }));
     note('distribute', staged.summary);
-    const copy = await transfer.distributeImage({ deviceId, image: file, filesystem });
+    const copy = await transfer.distributeImage({ deviceId, image: file, filesystem, ...(customChecksAfter ? { customChecksAfter } : {}) });
     const fellBack = copy.attempts.filter((a) => a.error).map((a) => a.error).join('; ');
     note('distribute', `${kind}${copy.copied ? `copied and verified MD5 ${copy.md5} in ${copy.seconds.toFixed(1)} s from ${copy.source}` : `${file.fileName} already on flash with MD5 ${copy.md5}`}${fellBack ? ` (${fellBack})` : ''}`);
+    return copy.custom ?? [];
   }
 
   /**
