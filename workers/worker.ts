@@ -61,7 +61,8 @@ export async function createNetswimWorker(options: WorkerOptions): Promise<{ wor
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 100,
     // Heartbeats carry transfer progress that the API shows; the default throttle (most of the
     // heartbeat timeout) would leave it a minute stale. Each one is a write on the server: every
-    // 2 s for 50 copies cost the server a tenth of a core (docs/bench-results.md), so 10 s by default.
+    // 2 s, 50 copies cost it about 5 CPU s in a 75-s distribution (docs/bench-results.md), so 10 s
+    // by default.
     maxHeartbeatThrottleInterval: `${options.progressIntervalSeconds ?? 10} seconds`,
     defaultHeartbeatThrottleInterval: `${options.progressIntervalSeconds ?? 10} seconds`,
   });
