@@ -3,7 +3,7 @@
 // cancel during distribution (never during a reload), skips, and the outdated selector.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +13,7 @@ import type { Lab, LabEvent } from '../lab/types.ts';
 import type { DevServer } from '../scripts/temporal-dev-server.ts';
 import { startTestNetswim, type TestNetswim } from './support/netswim.ts';
 import { startTestTemporal } from './support/temporal.ts';
+import { startHttpUploadServer } from './support/transfer-servers.ts';
 import { postJson, runUpgrade, uploadImage } from './support/upgrades.ts';
 
 const PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
@@ -23,6 +24,7 @@ const GROUPS = {
   'Global/Pause': ['pr-1', 'pr-2', 'pr-3'],
   'Global/Cancel': ['cx-1', 'cx-2', 'cx-3', 'cx-busy'],
   'Global/Outdated': ['od-1', 'od-2', 'od-3'],
+  'Global/Staged': ['st-1', 'st-2', 'st-3'],
 };
 
 let temporal: DevServer;
@@ -131,6 +133,37 @@ describe('campaigns', () => {
     lab.device('ca-1').setFaults({ corruptTransfer: false });
   });
 
+  it('stages the image on the site server once, before it starts any device, and every device copies from there', async () => {
+    const server = await startHttpUploadServer();
+    try {
+      await postJson(netswim, '/distribution-servers', { name: 'staged-http', protocol: 'http', host: '127.0.0.1', port: server.port, rootLocation: '/images' });
+      const assigned = await netswim.api('/sites/Global/Staged/distribution', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ primary: 'staged-http' }) });
+      assert.equal(assigned.status, 200, await assigned.text());
+      const id = await start({ selector: { site: 'Global/Staged' }, waves: { canary: 0, percents: [100] }, maxInFlight: 3, plan: { distribute: { kind: 'now' }, activate: { kind: 'never' } } });
+      const { v } = await waitFor(id);
+      assert.equal(v.progress?.stages.distributed, 3, JSON.stringify(v.progress));
+
+      const history = await netswim.temporal.workflow.getHandle(`campaign/${id}`).fetchHistory();
+      const historyEvents = history.events ?? [];
+      const stagings = historyEvents.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'stageOnSiteServers');
+      assert.equal(stagings.length, 1, 'one staging for the one site and image');
+      const firstChild = historyEvents.findIndex((e) => e.startChildWorkflowExecutionInitiatedEventAttributes);
+      assert.ok(firstChild > historyEvents.indexOf(stagings[0]!), 'the staging is scheduled before the first device starts');
+
+      const images = (await (await netswim.api('/images')).json()) as { id: string; sha256: string }[];
+      const sha256 = images.find((i) => i.id === imageId)?.sha256;
+      assert.match(sha256 ?? '', /^[0-9a-f]{64}$/);
+      assert.equal(await readFile(join(server.root, 'images', `${NEW_IMAGE}.sha256`), 'utf8'), `${sha256}  ${NEW_IMAGE}\n`);
+      for (const hostname of GROUPS['Global/Staged']) {
+        const copied = copies(hostname);
+        assert.equal(copied.length, 1, hostname);
+        assert.ok(copied[0]?.event === 'copy' && copied[0].url === `http://127.0.0.1:${server.port}/images/${NEW_IMAGE}`, `${hostname} copied from the site server: ${JSON.stringify(copied)}`);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it('runs waves in order, never more than maxInFlight devices at once', async () => {
     const id = await start({ selector: { site: 'Global/Waves' }, waves: { canary: 1, percents: [20] }, maxInFlight: 2 });
     const { v, maxInFlight } = await waitFor(id);
@@ -236,7 +269,7 @@ describe('campaigns', () => {
     assert.equal(copies('od-1').length, 1, 'od-1 (compliant) was left alone');
     for (const h of ['od-2', 'od-3']) assert.equal(lab.device(h).state().version, '17.09.04a');
     const list = (await (await netswim.api('/campaigns')).json()) as { campaignId: string; execution: string }[];
-    assert.equal(list.length, 5);
+    assert.equal(list.length, 6);
     assert.ok(list.every((c) => c.execution === 'COMPLETED'));
   });
 });

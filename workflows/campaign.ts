@@ -36,6 +36,7 @@ import {
 } from '@temporalio/workflow';
 import type { CampaignActivities } from '../activities/campaign.ts';
 import type { ItsmActivities } from '../activities/itsm.ts';
+import type { SiteDistributionActivities } from '../activities/site-distribution.ts';
 import {
   allowedFailures,
   campaignChangeOutcome,
@@ -75,6 +76,13 @@ const claims = proxyLocalActivities<CampaignActivities>({
 });
 
 const itsm = proxyActivities<ItsmActivities>({ startToCloseTimeout: '1 minute', retry: ITSM_RETRY });
+
+// Staging uploads an image to a site's distribution servers: long, with heartbeats (as in the upgrade).
+const staging = proxyActivities<SiteDistributionActivities>({
+  startToCloseTimeout: '3 hours',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumAttempts: 3 },
+});
 
 /** Devices started per workflow run before continuing as new. */
 export const DEVICES_PER_RUN = 300;
@@ -245,6 +253,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
     const batch = await records.loadCampaignTargets({ campaignId, fromSeq: nextSeq, limit: batchEnd - nextSeq });
     if (batch.length === 0) break;
     const inCanary = wave.index === 0 && input.waves.canary > 0;
+    // The batch's images go onto its sites' distribution servers while its devices are claimed
+    // and checked, so no copy waits for an upload; each device's own staging then finds them there.
+    const staged = patched('campaign-stages-site-servers') ? stageOnSites(batch) : undefined;
     const outcomes: CampaignDeviceOutcome[] = [];
     let taken = 0;
     const lane = async (): Promise<void> => {
@@ -258,6 +269,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
     };
     await Promise.all(Array.from({ length: Math.min(maxInFlight, batch.length) }, lane));
     nextSeq += taken;
+    await staged;
     if (outcomes.length > 0) await records.recordCampaignOutcomes({ campaignId, outcomes });
     if (stopping()) break;
     if (nextSeq < startable && (startedThisRun >= DEVICES_PER_RUN || workflowInfo().continueAsNewSuggested)) {
@@ -279,6 +291,24 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
   if (progress.change) await writeBack(progress.change.number, campaignChangeOutcome(progress));
   await condition(allHandlersFinished);
   return progress;
+
+  /**
+   * Stages each image of `batch` once per site (through the site's first device, whose site
+   * servers it resolves). Never fails: a device whose servers could not take the image stages
+   * again itself and reports why, then copies from the fallback source.
+   */
+  async function stageOnSites(batch: CampaignTarget[]): Promise<void> {
+    const bySite = new Map<string, CampaignTarget>();
+    for (const target of batch) {
+      const key = `${target.site}\u0000${target.image.sha256}`;
+      if (!bySite.has(key)) bySite.set(key, target);
+    }
+    const results = await Promise.allSettled([...bySite.values()].map((t) => staging.stageOnSiteServers({ deviceId: t.deviceId, image: t.image })));
+    for (const r of results) {
+      if (r.status === 'fulfilled') log.info(r.value.summary, { site: r.value.site });
+      else log.warn('staging for the campaign failed; the devices stage themselves', { error: messageOf(r.reason) });
+    }
+  }
 
   /**
    * Opens the campaign's one change (idempotent: keyed by this workflow's id) and waits for its
