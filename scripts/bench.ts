@@ -31,9 +31,12 @@ import { parseArgs } from 'node:util';
 import { CliSession } from '../activities/cli-session.ts';
 import { COPY_QUESTIONS } from '../activities/cli-dialogues.ts';
 import type { CampaignProgress } from '../domain/campaign.ts';
+import { campaignWorkflowId } from '../workflows/campaign-definitions.ts';
+import { upgradeWorkflowId } from '../workflows/definitions.ts';
 import type { InventoryEntry } from '../lab/fleet-spec.ts';
 import { cpuSeconds, CpuTimeline, machineBusySeconds, memory, MemoryWatch } from './bench/proc.ts';
 import { DISTRIBUTION_SITE, type CopyRecord, type LabChildMessage, type LabParentMessage } from './bench/lab-protocol.ts';
+import { eventTimeline, stepTimeline } from './bench/step-timeline.ts';
 import { findTemporalCli } from './temporal-cli.ts';
 import { freePort, startTemporalDevServer } from './temporal-dev-server.ts';
 
@@ -356,6 +359,7 @@ async function runInventory(api: Api, devices: string[]): Promise<{ seconds: num
 }
 
 interface CampaignRun {
+  campaignId: string;
   seconds: number;
   progress: CampaignProgress;
 }
@@ -393,7 +397,7 @@ async function runCampaign(api: Api, body: Record<string, unknown>, label: strin
       // Until the workflow closed as Temporal recorded it (same machine, same clock), not until
       // this poll noticed: the poll's interval is not netswim's time.
       const closedAt = view.closedAt ? Date.parse(view.closedAt) : Date.now();
-      return { seconds: (closedAt - postedAt) / 1000, progress: p };
+      return { campaignId, seconds: (closedAt - postedAt) / 1000, progress: p };
     }
   }
 }
@@ -682,7 +686,9 @@ async function main(): Promise<void> {
         const cpu = meter();
         timeline.stop();
         if (profileDir) say(`lab CPU profile: ${await lab.profile()}`);
-        const window = copyWindow((await lab.copies(mark)).filter((c) => c.url === url));
+        const labCopies = (await lab.copies(mark)).filter((c) => c.url === url);
+        for (const c of labCopies.filter((copy) => copy.ok === false)) say(`distribution (plain client, ${name}): ${c.hostname}'s copy failed in the lab: ${c.error ?? 'no reason recorded'}`);
+        const window = copyWindow(labCopies);
         say(`distribution (plain client, ${name}): ${run.seconds.toFixed(1)} s, ${run.failures.length} failed${run.failures.length ? `: ${run.failures.slice(0, 3).join('; ')}` : ''}`);
         return {
           wallSeconds: round(run.seconds, 1),
@@ -734,6 +740,12 @@ async function main(): Promise<void> {
       say(`distribution (netswim): ${run.seconds.toFixed(1)} s end to end, copies ${netswimWindow.seconds.toFixed(1)} s (${netswimWindow.ok} ok) from ${netswimUrl}`);
 
       const plainAfter = await plainRun('after');
+      // Read after the timed runs: fetching 50 histories is work for the Temporal server.
+      const steps = await stepTimeline(temporal.address, entries.map((e) => upgradeWorkflowId(e.hostname, run.campaignId)), mark);
+      const copyStarts = netswimCopies.map((c) => (c.startMs - mark) / 1000).sort((a, b) => a - b);
+      say(`copies (lab): first started ${copyStarts[0]?.toFixed(2)} s, median ${copyStarts[Math.floor(copyStarts.length / 2)]?.toFixed(2)} s, last ${copyStarts.at(-1)?.toFixed(2)} s after the post`);
+      for (const e of await eventTimeline(temporal.address, campaignWorkflowId(run.campaignId), mark)) say(`campaign event ${e.event}: ${e.count}, first ${e.first.toFixed(2)} s, median ${e.median.toFixed(2)} s, last ${e.last.toFixed(2)} s`);
+      for (const s of steps) say(`step ${s.step}: started median ${s.startedMedian.toFixed(2)} s, last ${s.startedLast.toFixed(2)} s; completed median ${s.completedMedian.toFixed(2)} s, last ${s.completedLast.toFixed(2)} s`);
       const plainSeconds = (plainBefore.wallSeconds + plainAfter.wallSeconds) / 2;
       const plainWindowMiBps = (plainBefore.copyWindowMiBps + plainAfter.copyWindowMiBps) / 2;
 
