@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { CampaignView } from '../api/campaign-routes.ts';
 import { startLab } from '../lab/fleet.ts';
@@ -25,6 +27,7 @@ const GROUPS = {
   'Global/Cancel': ['cx-1', 'cx-2', 'cx-3', 'cx-busy'],
   'Global/Outdated': ['od-1', 'od-2', 'od-3'],
   'Global/Staged': ['st-1', 'st-2', 'st-3'],
+  'Global/Stalled': ['sl-1', 'sl-2'],
 };
 
 let temporal: DevServer;
@@ -164,6 +167,42 @@ describe('campaigns', () => {
     }
   });
 
+  it('cancel while the site server takes the upload forever: the campaign ends cancelled, no device copies', async () => {
+    // A web server that finds no file and never finishes answering an upload (a byte a second, so
+    // no idle timeout ends it): the staging hangs, heartbeating, until it is cancelled.
+    const puts: string[] = [];
+    const trickles: NodeJS.Timeout[] = [];
+    const server = createServer((req, res) => {
+      if (req.method === 'PUT') {
+        puts.push(req.url ?? '');
+        req.resume();
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        trickles.push(setInterval(() => res.write('.'), 1000));
+        return;
+      }
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      await postJson(netswim, '/distribution-servers', { name: 'stalled-http', protocol: 'http', host: '127.0.0.1', port, rootLocation: '/images' });
+      const assigned = await netswim.api('/sites/Global/Stalled/distribution', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ primary: 'stalled-http' }) });
+      assert.equal(assigned.status, 200, await assigned.text());
+      const id = await start({ selector: { site: 'Global/Stalled' }, waves: { canary: 0, percents: [100] }, maxInFlight: 2, plan: { distribute: { kind: 'now' }, activate: { kind: 'never' } } });
+      await waitFor(id, (v) => (v.inFlightStages?.distribute ?? 0) === 2 && puts.length > 0);
+      assert.equal((await send(`/campaigns/${id}/cancel`)).status, 200);
+      const end = (await waitFor(id, undefined, 30_000)).v;
+      assert.equal(end.execution, 'COMPLETED');
+      assert.equal(end.progress?.state, 'cancelled');
+      assert.equal(end.progress?.stages.cancelled, 2, JSON.stringify(end.progress));
+      for (const hostname of GROUPS['Global/Stalled']) assert.equal(copies(hostname).length, 0, `${hostname} copied nothing`);
+    } finally {
+      for (const trickle of trickles) clearInterval(trickle);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('runs waves in order, never more than maxInFlight devices at once', async () => {
     const id = await start({ selector: { site: 'Global/Waves' }, waves: { canary: 1, percents: [20] }, maxInFlight: 2 });
     const { v, maxInFlight } = await waitFor(id);
@@ -269,7 +308,7 @@ describe('campaigns', () => {
     assert.equal(copies('od-1').length, 1, 'od-1 (compliant) was left alone');
     for (const h of ['od-2', 'od-3']) assert.equal(lab.device(h).state().version, '17.09.04a');
     const list = (await (await netswim.api('/campaigns')).json()) as { campaignId: string; execution: string }[];
-    assert.equal(list.length, 6);
+    assert.equal(list.length, 7);
     assert.ok(list.every((c) => c.execution === 'COMPLETED'));
   });
 });

@@ -101,6 +101,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
   const children = new Map<string, CancellationScope>();
   /** The wait for the change's decision, while it lasts: an operator's cancel ends it. */
   let approvalWait: CancellationScope | undefined;
+  /** The batch's staging on the site servers, while it lasts: an operator's cancel stops it too. */
+  let batchStaging: CancellationScope | undefined;
   let halt: string | undefined;
   const stopping = () => progress.state === 'cancelling' || halt !== undefined;
   const show = () => {
@@ -142,6 +144,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
       // activation it stops (the device keeps its image), from activation on it finishes.
       for (const scope of children.values()) scope.cancel();
       approvalWait?.cancel();
+      batchStaging?.cancel();
       show();
       return progress;
     },
@@ -255,7 +258,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
     const inCanary = wave.index === 0 && input.waves.canary > 0;
     // The batch's images go onto its sites' distribution servers while its devices are claimed
     // and checked, so no copy waits for an upload; each device's own staging then finds them there.
-    const staged = patched('campaign-stages-site-servers') ? stageOnSites(batch) : undefined;
+    let staged: Promise<void> | undefined;
+    if (patched('campaign-stages-site-servers')) {
+      batchStaging = new CancellationScope();
+      staged = batchStaging.run(() => stageOnSites(batch));
+    }
     const outcomes: CampaignDeviceOutcome[] = [];
     let taken = 0;
     const lane = async (): Promise<void> => {
@@ -270,6 +277,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
     await Promise.all(Array.from({ length: Math.min(maxInFlight, batch.length) }, lane));
     nextSeq += taken;
     await staged;
+    batchStaging = undefined;
     if (outcomes.length > 0) await records.recordCampaignOutcomes({ campaignId, outcomes });
     if (stopping()) break;
     if (nextSeq < startable && (startedThisRun >= DEVICES_PER_RUN || workflowInfo().continueAsNewSuggested)) {
@@ -295,7 +303,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
   /**
    * Stages each image of `batch` once per site (through the site's first device, whose site
    * servers it resolves). Never fails: a device whose servers could not take the image stages
-   * again itself and reports why, then copies from the fallback source.
+   * again itself and reports why, then copies from the fallback source. A cancel of the campaign
+   * stops it; the upload itself stops once no upgrade waits on it either.
    */
   async function stageOnSites(batch: CampaignTarget[]): Promise<void> {
     const bySite = new Map<string, CampaignTarget>();
@@ -306,7 +315,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
     const results = await Promise.allSettled([...bySite.values()].map((t) => staging.stageOnSiteServers({ deviceId: t.deviceId, image: t.image })));
     for (const r of results) {
       if (r.status === 'fulfilled') log.info(r.value.summary, { site: r.value.site });
-      else log.warn('staging for the campaign failed; the devices stage themselves', { error: messageOf(r.reason) });
+      else if (!isCancellation(r.reason)) log.warn('staging for the campaign failed; the devices stage themselves', { error: messageOf(r.reason) });
     }
   }
 
