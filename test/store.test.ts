@@ -42,6 +42,11 @@ describe('database', () => {
     assert.equal((await listImages(second)).length, 1);
     await second.close();
   });
+
+  it('runs PGlite with 32 MB of shared buffers, not the 128 MB that would sit in the worker\'s memory', async () => {
+    const [row] = await db.query<{ shared_buffers: string }>('SHOW shared_buffers');
+    assert.equal(row?.shared_buffers, '32MB');
+  });
 });
 
 describe('device credentials', () => {
