@@ -129,7 +129,8 @@ export class CliSession {
   /** Output not yet handed to the running command's onOutput. */
   private unseen = '';
   private closed = false;
-  private waiter: (() => void) | undefined;
+  /** The wait in progress (a prompt, a command's end): re-checked on every change of the session. */
+  private pending: (() => void) | undefined;
   private prompt: PromptInfo = { hostname: '', mode: 'user' };
   private promptPattern = PROMPT;
 
@@ -141,15 +142,15 @@ export class CliSession {
   ) {
     channel.on('data', (data: Buffer) => {
       this.append(data.toString('utf8').replace(ESCAPES, ''));
-      this.waiter?.();
+      this.pending?.();
     });
     channel.on('close', () => {
       this.closed = true;
-      this.waiter?.();
+      this.pending?.();
     });
     client.on('error', () => {
       this.closed = true;
-      this.waiter?.();
+      this.pending?.();
     });
   }
 
@@ -201,43 +202,49 @@ export class CliSession {
     return output;
   }
 
-  /** Resolves when output arrives, the session closes or the command's deadline passes. */
-  private waitForChange(): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiter = () => {
-        this.waiter = undefined;
-        resolve();
+  /**
+   * Waits until `step` returns a value (or throws), calling it now and again on every chunk of
+   * output, on close and once at the deadline (`expired` true). The check runs in the data event
+   * itself: a long command (a copy's progress marks) costs no promise and no timer per chunk.
+   */
+  private expect<T>(timeoutMs: number, step: (expired: boolean) => T | undefined): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let expired = false;
+      const timer = setTimeout(() => {
+        expired = true;
+        check();
+      }, timeoutMs);
+      const settle = (): void => {
+        clearTimeout(timer);
+        this.pending = undefined;
       };
+      const check = (): void => {
+        try {
+          const result = step(expired);
+          if (result === undefined) return;
+          settle();
+          resolve(result);
+        } catch (error) {
+          settle();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      };
+      this.pending = check;
+      check();
     });
   }
 
-  /** Runs `body` with one timer for the whole wait (not one per chunk of output). */
-  private async withDeadline<T>(timeoutMs: number, body: (expired: () => boolean) => Promise<T>): Promise<T> {
-    let expired = false;
-    const timer = setTimeout(() => {
-      expired = true;
-      this.waiter?.();
-    }, timeoutMs);
-    try {
-      return await body(() => expired);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   private waitForPrompt(what: string, timeoutMs: number): Promise<string> {
-    return this.withDeadline(timeoutMs, async (expired) => {
-      for (;;) {
-        const prompt = matchPrompt(this.tail, this.promptPattern);
-        if (prompt) {
-          this.prompt = prompt;
-          this.promptPattern = promptOf(prompt.hostname);
-          return this.takeBuffer();
-        }
-        if (this.closed) throw new SessionClosedError(what);
-        if (expired()) throw new CliTimeoutError(what, timeoutMs, this.redact(this.buffer));
-        await this.waitForChange();
+    return this.expect(timeoutMs, (expired) => {
+      const prompt = matchPrompt(this.tail, this.promptPattern);
+      if (prompt) {
+        this.prompt = prompt;
+        this.promptPattern = promptOf(prompt.hostname);
+        return this.takeBuffer();
       }
+      if (this.closed) throw new SessionClosedError(what);
+      if (expired) throw new CliTimeoutError(what, timeoutMs, this.redact(this.buffer));
+      return undefined;
     });
   }
 
@@ -253,7 +260,7 @@ export class CliSession {
     this.takeBuffer();
     this.unseen = '';
     this.channel.write(`${command}\n`);
-    return this.withDeadline(timeoutMs, async (expired) => {
+    return this.expect(timeoutMs, (expired) => {
       for (;;) {
         if (this.unseen) {
           const chunk = this.unseen;
@@ -281,8 +288,8 @@ export class CliSession {
           if (options.expectClose) return stripEcho(collected + this.takeBuffer(), command);
           throw new SessionClosedError(command);
         }
-        if (expired()) throw new CliTimeoutError(command, timeoutMs, this.redact(collected + this.buffer));
-        await this.waitForChange();
+        if (expired) throw new CliTimeoutError(command, timeoutMs, this.redact(collected + this.buffer));
+        return undefined;
       }
     });
   }
