@@ -195,9 +195,23 @@ export function cancelRefusal(state: CampaignState): string | undefined {
  * notes count the devices by outcome.
  */
 export function campaignChangeOutcome(progress: CampaignProgress): { state: ChangeOutcomeState; workNotes: string } {
-  const s = progress.stages;
-  const counts = DEVICE_OUTCOMES.filter((o) => s[o] > 0).map((o) => `${s[o]} ${o}`);
   const state: ChangeOutcomeState = progress.state === 'cancelled' ? 'canceled' : progress.state === 'completed' && progress.failureCount === 0 ? 'implemented' : 'failed';
   const why = progress.reason ? ` (${progress.reason})` : '';
-  return { state, workNotes: `netswim: campaign ${progress.name} ${progress.state}${why}: ${counts.join(', ') || 'no device'} of ${progress.total}` };
+  return { state, workNotes: `netswim: campaign ${progress.name} ${progress.state}${why}: ${deviceCounts(progress)}` };
+}
+
+/**
+ * What to write back when the campaign's workflow ended without finishing its waves: failed by
+ * an error (its records could not be read, say), or canceled when the workflow itself was.
+ */
+export function campaignErrorOutcome(progress: CampaignProgress, reason: string, cancelled: boolean): { state: ChangeOutcomeState; workNotes: string } {
+  const how = cancelled ? 'workflow cancelled' : 'stopped by an error';
+  return { state: cancelled ? 'canceled' : 'failed', workNotes: `netswim: campaign ${progress.name} ${how} (${reason}): ${deviceCounts(progress)}` };
+}
+
+/** "2 upgraded, 1 failed of 5": the devices by outcome so far. */
+function deviceCounts(progress: CampaignProgress): string {
+  const s = progress.stages;
+  const counts = DEVICE_OUTCOMES.filter((o) => s[o] > 0).map((o) => `${s[o]} ${o}`);
+  return `${counts.join(', ') || 'no device'} of ${progress.total}`;
 }

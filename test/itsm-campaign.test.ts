@@ -1,7 +1,8 @@
 // ITSM approvals for a campaign: one change for all its devices, no device touched before it is
 // approved; approve → every device upgraded under that change and the outcome written back once;
 // reject → the campaign ends `rejected` with approver and reason; no decision in time, or an
-// operator's cancel during the wait → `cancelled`; each written back to the change.
+// operator's cancel during the wait → `cancelled`; each written back to the change. A campaign
+// that an error ends after the approval closes its change as unsuccessful, with the error.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CampaignView } from '../api/campaign-routes.ts';
@@ -14,7 +15,7 @@ import type { TestNetswim } from './support/netswim.ts';
 import { postJson } from './support/upgrades.ts';
 
 const IMAGE = 'cat9k_iosxe.17.09.04a.SPA.bin';
-const HOSTNAMES = ['ic-approve-1', 'ic-approve-2', 'ic-reject', 'ic-timeout', 'ic-cancel'];
+const HOSTNAMES = ['ic-approve-1', 'ic-approve-2', 'ic-reject', 'ic-timeout', 'ic-cancel', 'ic-error'];
 
 let harness: ItsmHarness;
 let netswim: TestNetswim;
@@ -153,5 +154,24 @@ describe('ITSM approvals in a campaign', () => {
     const record = itsm.change(change)!;
     assert.equal(record.state, '4');
     assert.match(record.journal.map((j) => j.text).join('\n'), /cancelled by an operator; no device changed/);
+  });
+
+  it('an error that ends the campaign after the approval closes the change as unsuccessful, with the error', async () => {
+    const { id, change } = await startAwaitingApproval('error', ['ic-error']);
+    // The campaign's device list cannot be read: loading its first batch fails on every retry.
+    await netswim.db.query('ALTER TABLE campaign_devices RENAME TO campaign_devices_hidden');
+    try {
+      await itsm.decide(change, { decision: 'approved', approver: 'dave', reason: 'CAB ok' });
+      const done = await waitFor(id, (x) => x.execution !== 'RUNNING');
+      assert.equal(done.execution, 'FAILED');
+      assert.match(done.error ?? '', /campaign_devices/);
+    } finally {
+      await netswim.db.query('ALTER TABLE campaign_devices_hidden RENAME TO campaign_devices');
+    }
+    untouched('ic-error');
+    const record = itsm.change(change)!;
+    assert.equal(record.state, '3', 'closed');
+    assert.equal(record.close_code, 'unsuccessful');
+    assert.match(record.journal.map((j) => j.text).join('\n'), /campaign error stopped by an error \(relation "campaign_devices" does not exist\): no device of 1/);
   });
 });

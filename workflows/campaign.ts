@@ -20,6 +20,7 @@ import {
   CancelledFailure,
   ChildWorkflowFailure,
   condition,
+  ContinueAsNew,
   continueAsNew,
   isCancellation,
   log,
@@ -40,6 +41,7 @@ import type { SiteDistributionActivities } from '../activities/site-distribution
 import {
   allowedFailures,
   campaignChangeOutcome,
+  campaignErrorOutcome,
   cancelRefusal,
   haltReason,
   isFailure,
@@ -247,44 +249,18 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
   };
 
   let startedThisRun = 0;
-  while (nextSeq < startable && !stopping()) {
-    const wave = waveOf(progress.waves, nextSeq);
-    progress.currentWave = wave.index;
-    show();
-    // A wave larger than what one run may start is worked through in batches across runs.
-    const batchEnd = Math.min(wave.end, nextSeq + Math.max(1, DEVICES_PER_RUN - startedThisRun));
-    const batch = await records.loadCampaignTargets({ campaignId, fromSeq: nextSeq, limit: batchEnd - nextSeq });
-    if (batch.length === 0) break;
-    const inCanary = wave.index === 0 && input.waves.canary > 0;
-    // The batch's images go onto its sites' distribution servers while its devices are claimed
-    // and checked, so no copy waits for an upload; each device's own staging then finds them there.
-    let staged: Promise<void> | undefined;
-    if (patched('campaign-stages-site-servers')) {
-      batchStaging = new CancellationScope();
-      staged = batchStaging.run(() => stageOnSites(batch));
+  try {
+    await runBatches();
+  } catch (error) {
+    // An error ends the campaign (the records could not be read or written, say): its approved
+    // change must not stay open as if work went on. Continuing as new is not an end.
+    const { change } = progress;
+    if (change && !(error instanceof ContinueAsNew)) {
+      const outcome = campaignErrorOutcome(progress, messageOf(error), isCancellation(error));
+      // Written even when the workflow itself was cancelled.
+      await CancellationScope.nonCancellable(() => writeBack(change.number, outcome));
     }
-    const outcomes: CampaignDeviceOutcome[] = [];
-    let taken = 0;
-    const lane = async (): Promise<void> => {
-      while (taken < batch.length) {
-        await condition(() => progress.state !== 'paused' || stopping());
-        if (stopping() || taken >= batch.length) return;
-        const target = batch[taken++]!;
-        startedThisRun++;
-        outcomes.push(await runDevice(target, inCanary));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(maxInFlight, batch.length) }, lane));
-    nextSeq += taken;
-    await staged;
-    batchStaging = undefined;
-    if (outcomes.length > 0) await records.recordCampaignOutcomes({ campaignId, outcomes });
-    if (stopping()) break;
-    if (nextSeq < startable && (startedThisRun >= DEVICES_PER_RUN || workflowInfo().continueAsNewSuggested)) {
-      // No child is in flight here: the next run starts from nextSeq with the counters.
-      await condition(allHandlersFinished);
-      return continueAsNew<typeof campaign>({ ...input, carried: { progress, nextSeq, startable } });
-    }
+    throw error;
   }
 
   if (progress.state === 'cancelling') progress.state = 'cancelled';
@@ -299,6 +275,49 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
   if (progress.change) await writeBack(progress.change.number, campaignChangeOutcome(progress));
   await condition(allHandlersFinished);
   return progress;
+
+  /** The waves, batch by batch; continues as new once a run has started DEVICES_PER_RUN devices. */
+  async function runBatches(): Promise<void> {
+    while (nextSeq < startable && !stopping()) {
+      const wave = waveOf(progress.waves, nextSeq);
+      progress.currentWave = wave.index;
+      show();
+      // A wave larger than what one run may start is worked through in batches across runs.
+      const batchEnd = Math.min(wave.end, nextSeq + Math.max(1, DEVICES_PER_RUN - startedThisRun));
+      const batch = await records.loadCampaignTargets({ campaignId, fromSeq: nextSeq, limit: batchEnd - nextSeq });
+      if (batch.length === 0) break;
+      const inCanary = wave.index === 0 && input.waves.canary > 0;
+      // The batch's images go onto its sites' distribution servers while its devices are claimed
+      // and checked, so no copy waits for an upload; each device's own staging then finds them there.
+      let staged: Promise<void> | undefined;
+      if (patched('campaign-stages-site-servers')) {
+        batchStaging = new CancellationScope();
+        staged = batchStaging.run(() => stageOnSites(batch));
+      }
+      const outcomes: CampaignDeviceOutcome[] = [];
+      let taken = 0;
+      const lane = async (): Promise<void> => {
+        while (taken < batch.length) {
+          await condition(() => progress.state !== 'paused' || stopping());
+          if (stopping() || taken >= batch.length) return;
+          const target = batch[taken++]!;
+          startedThisRun++;
+          outcomes.push(await runDevice(target, inCanary));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(maxInFlight, batch.length) }, lane));
+      nextSeq += taken;
+      await staged;
+      batchStaging = undefined;
+      if (outcomes.length > 0) await records.recordCampaignOutcomes({ campaignId, outcomes });
+      if (stopping()) break;
+      if (nextSeq < startable && (startedThisRun >= DEVICES_PER_RUN || workflowInfo().continueAsNewSuggested)) {
+        // No child is in flight here: the next run starts from nextSeq with the counters.
+        await condition(allHandlersFinished);
+        return continueAsNew<typeof campaign>({ ...input, carried: { progress, nextSeq, startable } });
+      }
+    }
+  }
 
   /**
    * Stages each image of `batch` once per site (through the site's first device, whose site
