@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js', 'cli/netswim.mjs'],
+    files: ['eslint.config.js', 'cli/netswim.mjs', 'workers/bundle-thread.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
   {

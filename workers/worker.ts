@@ -1,6 +1,7 @@
 // Builds the netswim worker: the workflow bundle plus the activities bound to their dependencies.
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker as Thread } from 'node:worker_threads';
+import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createCampaignActivities } from '../activities/campaign.ts';
 import { createUpgradeActivities, type UpgradeActivityDeps } from '../activities/device-upgrade.ts';
 import { createImageImportActivities, type ImageImportActivityDeps } from '../activities/image-import.ts';
@@ -19,12 +20,19 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** Bundles workflow code once per process (webpack takes seconds); workers reuse it. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  bundle ??= bundleInThread();
   return bundle;
 }
 
-const noop = () => undefined;
-const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (message: string) => console.error(message), log: noop };
+/** webpack runs in a thread of its own (workers/bundle-thread.mjs): its memory ends with the thread. */
+function bundleInThread(): Promise<WorkflowBundleWithSourceMap> {
+  return new Promise((resolve, reject) => {
+    const thread = new Thread(new URL('./bundle-thread.mjs', import.meta.url), { workerData: { workflowsPath: WORKFLOWS_PATH } });
+    thread.once('message', (result: WorkflowBundleWithSourceMap) => resolve(result));
+    thread.once('error', reject);
+    thread.once('exit', (code) => reject(new Error(`bundling the workflow code failed: its thread exited with code ${code}`)));
+  });
+}
 
 export interface WorkerOptions {
   temporalAddress: string;
