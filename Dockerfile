@@ -2,6 +2,9 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production NETSWIM_DATA_DIR=/data
+# Two malloc arenas instead of glibc's 8 per core: the worker's many threads (Temporal's Rust
+# core, Node's) otherwise keep about 100 MiB more resident (docs/bench-results.md).
+ENV MALLOC_ARENA_MAX=2
 COPY package.json package-lock.json ./
 # No dependency needs an install script (see README, "Dependencies").
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
