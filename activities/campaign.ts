@@ -9,7 +9,7 @@ import { MAX_LISTED } from '../domain/campaign.ts';
 import type { ImageRef } from '../domain/upgrade.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { complianceReport } from '../api/compliance.ts';
-import { goldenAddOnsFor, ImageIntegrityError, imageRef } from '../api/start-upgrade.ts';
+import { goldenAddOnsFor, ImageIntegrityError, imageRef, upgradeRefusal } from '../api/start-upgrade.ts';
 import { findExecution } from '../api/workflow-view.ts';
 import {
   loadCampaignTargets,
@@ -48,6 +48,8 @@ export async function upgradeRunning(client: Client, workflowId: string): Promis
 interface ResolveOptions {
   /** Resolve each device's golden add-ons (the activity does; the API's validation need not). */
   addOns: boolean;
+  /** Keep devices whose image is older than what they run (else skipped as downgrades). */
+  allowDowngrade?: boolean;
   /** Skip devices whose last upgrade still runs (needs Temporal). */
   running?: (workflowId: string) => Promise<boolean>;
   /** For the currently running upgrade: the device's current_upgrade. */
@@ -75,8 +77,8 @@ export async function resolveTargets(db: Queryable, selector: CampaignSelector, 
 
   const all = await listDevices(db);
   const byHostname = new Map(all.map((d) => [d.hostname, d]));
-  /** Device → the image it is to run. */
-  const chosen: { device: DeviceRecord; image: ImageRecord }[] = [];
+  /** Device → the image it is to run (`golden`: a golden tag of the device's family chose it, which says it fits). */
+  const chosen: { device: DeviceRecord; image: ImageRecord; golden?: boolean }[] = [];
   const skipped: DeviceNote[] = [];
   if (selector.outdated) {
     const report = await complianceReport(db, { status: 'outdated', ...(selector.family ? { family: selector.family } : {}), ...(selector.site ? { site: selector.site } : {}) });
@@ -91,7 +93,7 @@ export async function resolveTargets(db: Queryable, selector: CampaignSelector, 
         skipped.push({ hostname: device.hostname, reason: `golden image ${target.fileName} failed its integrity check` });
         continue;
       }
-      chosen.push({ device, image: target });
+      chosen.push({ device, image: target, golden: true });
     }
   } else {
     let devices: DeviceRecord[];
@@ -106,18 +108,18 @@ export async function resolveTargets(db: Queryable, selector: CampaignSelector, 
     } else {
       throw new CampaignInputError(400, 'name the devices: devices, site, family or outdated');
     }
-    for (const device of devices) {
-      if (image!.families.length > 0 && device.family && !image!.families.includes(device.family)) {
-        skipped.push({ hostname: device.hostname, reason: `${image!.fileName} is for ${image!.families.join(', ')}, not ${device.family}` });
-        continue;
-      }
-      chosen.push({ device, image: image! });
-    }
+    for (const device of devices) chosen.push({ device, image: image! });
   }
   chosen.sort((a, b) => a.device.hostname.localeCompare(b.device.hostname));
 
   const targets: ResolvedTargets['targets'] = [];
-  for (const { device, image: target } of chosen) {
+  for (const { device, image: target, golden } of chosen) {
+    // The same rules as a single upgrade (POST /upgrades): the image must fit, a downgrade must be asked for.
+    const refusal = upgradeRefusal(golden ? { ...device, family: null } : device, { ...target, version: target.version ?? '' }, options.allowDowngrade === true);
+    if (refusal) {
+      skipped.push({ hostname: device.hostname, reason: refusal });
+      continue;
+    }
     if (options.running && options.currentUpgrade) {
       const current = await options.currentUpgrade(device);
       if (current && (await options.running(current))) {
@@ -158,10 +160,11 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
      * Resolves the selector and stores the devices in campaign order (a retry writes the same
      * list). Returns how many there are and the devices left out with their reasons.
      */
-    async resolveCampaignTargets(request: { campaignId: string; selector: CampaignSelector }): Promise<{ count: number; skipped: DeviceNote[]; skippedCount: number; targetVersions?: string[] }> {
+    async resolveCampaignTargets(request: { campaignId: string; selector: CampaignSelector; allowDowngrade?: boolean }): Promise<{ count: number; skipped: DeviceNote[]; skippedCount: number; targetVersions?: string[] }> {
       const client = Context.current().client;
       const { targets, skipped } = await resolveTargets(deps.db, request.selector, {
         addOns: true,
+        ...(request.allowDowngrade ? { allowDowngrade: true } : {}),
         running: (workflowId) => upgradeRunning(client, workflowId),
         currentUpgrade: async (device) => (await deps.db.query<{ current_upgrade: string | null }>('SELECT current_upgrade FROM devices WHERE id = $1', [device.id]))[0]?.current_upgrade ?? null,
       });

@@ -49,6 +49,31 @@ export class CliTimeoutError extends Error {
   }
 }
 
+/**
+ * A command or an answer that would not reach the device as one line: a line break, a control
+ * character (Ctrl-Z ends configuration mode, Ctrl-^ breaks a command) or a Unicode line separator
+ * lets a value run a second command of its own. Refused before anything is written.
+ */
+export class UnsafeCliTextError extends Error {
+  constructor(what: string, problem: string) {
+    super(`refusing to send ${what} to the device: it contains ${problem}`);
+    this.name = 'UnsafeCliTextError';
+  }
+}
+
+// C0 controls, DEL, C1 controls and the Unicode line and paragraph separators.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_CLI_TEXT = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** Throws UnsafeCliTextError when `text` could be read by the device as more than one line. */
+export function assertOneCliLine(text: string, what: string): void {
+  const bad = UNSAFE_CLI_TEXT.exec(text);
+  if (!bad) return;
+  const code = bad[0].codePointAt(0)!;
+  const name = code === 0x0a ? 'a line feed' : code === 0x0d ? 'a carriage return' : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  throw new UnsafeCliTextError(what, `${name} at position ${bad.index}`);
+}
+
 export class SessionClosedError extends Error {
   constructor(command: string) {
     super(`the device closed the session during "${command}"`);
@@ -175,6 +200,11 @@ export class CliSession {
     }
   }
 
+  /** The device (or netswim) ended the session. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   get hostname(): string {
     return this.prompt.hostname;
   }
@@ -254,8 +284,11 @@ export class CliSession {
    */
   async run(command: string, options: RunOptions = {}): Promise<string> {
     if (this.closed) throw new SessionClosedError(command);
-    const timeoutMs = options.timeoutMs ?? 60_000;
+    // The command is named in the error only when it is not a secret's answer (those are never quoted).
+    assertOneCliLine(command, `the command ${JSON.stringify(this.redact(command).slice(0, 80))}`);
     const answers = options.answers ?? [];
+    answers.forEach((a, i) => assertOneCliLine(a.reply, `answer ${i + 1} of "${this.redact(command).slice(0, 80)}"`));
+    const timeoutMs = options.timeoutMs ?? 60_000;
     let collected = '';
     this.takeBuffer();
     this.unseen = '';

@@ -4,7 +4,7 @@ import type { Queryable } from '../store/database.ts';
 import { getDeviceConnection } from '../store/devices.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import { ApplicationFailure } from '@temporalio/common';
-import { DeviceAuthenticationError, withCliSession, type CliSession, type CliTarget } from './cli-session.ts';
+import { DeviceAuthenticationError, UnsafeCliTextError, withCliSession, type CliSession, type CliTarget } from './cli-session.ts';
 
 export async function resolveCliTarget(db: Queryable, box: SecretBox, deviceId: string): Promise<CliTarget> {
   const device = await getDeviceConnection(db, box, deviceId);
@@ -28,5 +28,7 @@ export async function onDevice<T>(target: CliTarget, work: (session: CliSession)
 
 export function asActivityFailure(error: unknown): unknown {
   if (error instanceof DeviceAuthenticationError) return ApplicationFailure.nonRetryable(error.message, 'DeviceAuthenticationFailed');
+  // A value that would run a command of its own is refused the same way on every attempt.
+  if (error instanceof UnsafeCliTextError) return ApplicationFailure.nonRetryable(error.message, 'UnsafeCliText');
   return error;
 }

@@ -8,7 +8,7 @@ import { DeviceOutputError } from '../domain/parsers/parse-error.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
 import { fileNameOfImage, parseShowVersion } from '../domain/parsers/show-version.ts';
 import { parseVerifyMd5 } from '../domain/parsers/verify-md5.ts';
-import { activationMethodOf, rebootedSince, type ActivationMethod, type CheckResult, type DeviceInventory, type ImageRef } from '../domain/upgrade.ts';
+import { activationMethodOf, alreadyReloaded, rebootedSince, runsTarget, type ActivationMethod, type CheckResult, type DeviceInventory, type ImageRef } from '../domain/upgrade.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Queryable } from '../store/database.ts';
 import type { SecretBox } from '../store/secret-box.ts';
@@ -17,6 +17,7 @@ import { DELETE_QUESTIONS } from './cli-dialogues.ts';
 import { asActivityFailure, onDevice, resolveCliTarget } from './device-target.ts';
 import { cleanupFlash, type CleanupOutcome, type CleanupRequest } from './flash-cleanup.ts';
 import { runActivation } from './activation.ts';
+import { armReloadMarker, markersPresent, reloadMarkerSupported, removeReloadMarkers } from './reload-marker.ts';
 import { osFamilyOf, runPrechecks, SCP_COPY_QUESTIONS, type PrecheckRequest } from './prechecks.ts';
 import { applicableCustomChecks, captureHealth, needsDevice, type HealthCapture, type HealthRequest } from './health.ts';
 import type { PrecheckResult } from '../domain/prechecks.ts';
@@ -121,6 +122,7 @@ async function readState(session: CliSession): Promise<DeviceInventory> {
     runningImage: fileNameOfImage(version.systemImage),
     os,
     uptimeSeconds: version.uptimeSeconds,
+    uptimeResolutionSeconds: version.uptimeResolutionSeconds,
     bootVariables: boot.next,
     flash,
     observedAtMs,
@@ -172,6 +174,41 @@ async function md5OnDevice(session: CliSession, path: string): Promise<string> {
   return parseVerifyMd5(output);
 }
 
+/** A file on flash and the MD5 the repository has for it: checked again right before it is activated. */
+export interface ImageOnFlash {
+  path: string;
+  md5: string;
+}
+
+/**
+ * Hashes the file on the device once more right before it becomes the boot image: flash can
+ * change between the copy's verification and a planned activation hours later. A file that no
+ * longer matches is deleted (never the running image) and nothing is activated.
+ */
+async function verifyBeforeActivation(session: CliSession, image: ImageOnFlash): Promise<void> {
+  const md5 = await md5OnDevice(session, image.path);
+  if (md5 === image.md5) return;
+  const running = fileNameOfImage(parseShowVersion(await session.run('show version')).systemImage);
+  const deleted = fileNameOfImage(image.path) !== running;
+  if (deleted) await session.run(`delete /force ${image.path}`, { answers: DELETE_QUESTIONS });
+  throw ApplicationFailure.nonRetryable(
+    `${image.path} changed on flash since it was verified: the device computes MD5 ${md5}, the repository has ${image.md5}; nothing was activated${deleted ? ' and the corrupt file was deleted' : ''}`,
+    'ChecksumMismatch',
+  );
+}
+
+/** What a reloading step is for, so a retry can see that it already happened. */
+export interface ReloadRequest {
+  deviceId: string;
+  before: DeviceInventory;
+  /** The reload marker armed in the running configuration for this reload (armReloadMarker). */
+  marker?: string;
+  /** What the device runs once the reload has taken effect. */
+  expect?: { fileName: string; version: string };
+  /** The add-on `show install summary` lists as active once the activation has taken effect. */
+  expectAddOn?: string;
+}
+
 export function createUpgradeActivities(deps: UpgradeActivityDeps) {
   const target = (deviceId: string): Promise<CliTarget> => resolveCliTarget(deps.db, deps.secretBox, deviceId);
 
@@ -202,10 +239,11 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
   }
 
   /**
-   * Runs `reloading` (a command that reloads the device) unless the device rebooted since
-   * `before` or cannot be reached: a retried step never reloads the device a second time.
+   * Runs `reloading` (a command that reloads the device) unless the device shows that it already
+   * reloaded since `before` (alreadyReloaded: the activation's effect, the marker gone, the uptime
+   * restarted) or cannot be reached: a retried step never reloads the device a second time.
    */
-  async function onceSinceBefore(request: { deviceId: string; before: DeviceInventory }, reloading: (session: CliSession) => Promise<void>): Promise<ReloadOutcome> {
+  async function onceSinceBefore(request: ReloadRequest, reloading: (session: CliSession) => Promise<void>): Promise<ReloadOutcome> {
     let session: CliSession;
     try {
       session = await CliSession.open(await target(request.deviceId), { connectTimeoutMs: 10_000 });
@@ -215,8 +253,23 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
     }
     try {
       const observedAtMs = Date.now();
-      const now = parseShowVersion(await session.run('show version'));
-      if (rebootedSince(request.before, { uptimeSeconds: now.uptimeSeconds, observedAtMs })) return 'already-rebooted';
+      const version = parseShowVersion(await session.run('show version'));
+      const now = { version: version.version, runningImage: fileNameOfImage(version.systemImage), ...(version.installMode ? { installMode: version.installMode } : {}) };
+      let effectVisible = request.expect !== undefined && runsTarget(now, request.expect) && !runsTarget(request.before, request.expect);
+      if (!effectVisible && request.expectAddOn && !(request.before.activeAddOns ?? []).includes(request.expectAddOn)) {
+        effectVisible = (await readActiveAddOns(session))?.includes(request.expectAddOn) ?? false;
+      }
+      const markerPresent = request.marker ? (await markersPresent(session)).includes(request.marker) : undefined;
+      const proof = alreadyReloaded({
+        before: request.before,
+        now: { uptimeSeconds: version.uptimeSeconds, uptimeResolutionSeconds: version.uptimeResolutionSeconds, observedAtMs },
+        effectVisible,
+        ...(markerPresent !== undefined ? { markerPresent } : {}),
+      });
+      if (proof) {
+        deps.logger.info('not reloading again: the device already reloaded', { device: request.before.hostname, proof });
+        return 'already-rebooted';
+      }
       await reloading(session);
       return 'sent';
     } finally {
@@ -372,21 +425,56 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
       }
     },
 
-    /** Sets the boot list (new image first, fallback after) and saves it. Idempotent. */
-    async setBootVariables(request: { deviceId: string; bootVariables: string[] }): Promise<string[]> {
+    /**
+     * Sets the boot list (new image first, fallback after) and saves it. Idempotent. With
+     * `verifyImage`, the new image is hashed first and nothing changes when it no longer matches.
+     * Any failure after the change puts the boot list the device had back, saved.
+     */
+    async setBootVariables(request: { deviceId: string; bootVariables: string[]; verifyImage?: ImageOnFlash }): Promise<string[]> {
       return onDevice(await target(request.deviceId), async (session) => {
-        const commands = ['configure terminal', 'no boot system', ...request.bootVariables.map((b) => `boot system ${b}`), 'end'];
-        for (const command of commands) {
-          const error = findCliError(await session.run(command));
-          if (error) throw ApplicationFailure.nonRetryable(`"${command}" was refused: ${error}`, 'ConfigRejected');
+        if (request.verifyImage) await verifyBeforeActivation(session, request.verifyImage);
+        const original = parseShowBoot(await session.run('show boot')).next;
+        const apply = async (list: string[]): Promise<string[]> => {
+          const commands = ['configure terminal', 'no boot system', ...list.map((b) => `boot system ${b}`), 'end'];
+          for (const command of commands) {
+            const error = findCliError(await session.run(command));
+            if (error) throw ApplicationFailure.nonRetryable(`"${command}" was refused: ${error}`, 'ConfigRejected');
+          }
+          // A reload marker left by an earlier step must never reach the startup configuration.
+          await removeReloadMarkers(session);
+          const saved = await session.run('write memory', { timeoutMs: 120_000 });
+          if (!/\[OK\]/.test(saved)) throw new Error(`write memory did not confirm: ${saved.trim()}`);
+          const boot = parseShowBoot(await session.run('show boot')).next;
+          if (boot.join(';') !== list.join(';')) {
+            throw ApplicationFailure.nonRetryable(`boot variable is ${boot.join(';') || 'empty'} after saving, expected ${list.join(';')}`, 'BootVariableMismatch');
+          }
+          return boot;
+        };
+        try {
+          return await apply(request.bootVariables);
+        } catch (error) {
+          if (original.join(';') !== request.bootVariables.join(';') && !session.isClosed) {
+            try {
+              await apply(original);
+              deps.logger.warn('boot variables put back after a failed change', { device: session.hostname, bootVariables: original });
+            } catch (restoreError) {
+              deps.logger.error('boot variables could not be put back', { device: session.hostname, error: (restoreError as Error).message });
+            }
+          }
+          throw error;
         }
-        const saved = await session.run('write memory', { timeoutMs: 120_000 });
-        if (!/\[OK\]/.test(saved)) throw new Error(`write memory did not confirm: ${saved.trim()}`);
-        const boot = parseShowBoot(await session.run('show boot')).next;
-        if (boot.join(';') !== request.bootVariables.join(';')) {
-          throw ApplicationFailure.nonRetryable(`boot variable is ${boot.join(';') || 'empty'} after saving, expected ${request.bootVariables.join(';')}`, 'BootVariableMismatch');
-        }
-        return boot;
+      });
+    },
+
+    /**
+     * Puts the reload marker into the running configuration (reload-marker.ts) right before
+     * sendReload; false where the platform keeps none (its uptime is precise enough).
+     */
+    async armReloadMarker(request: { deviceId: string; marker: string }): Promise<boolean> {
+      return onDevice(await target(request.deviceId), async (session) => {
+        if (!reloadMarkerSupported(osFamilyOf(await session.run('show version')))) return false;
+        await armReloadMarker(session, request.marker);
+        return true;
       });
     },
 
@@ -395,7 +483,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
      * reload went out) or cannot be reached (it is probably reloading): one upgrade never
      * reloads a device twice.
      */
-    async sendReload(request: { deviceId: string; before: DeviceInventory }): Promise<ReloadOutcome> {
+    async sendReload(request: ReloadRequest): Promise<ReloadOutcome> {
       return onceSinceBefore(request, async (session) => {
         await session.run('reload', {
           expectClose: true,
@@ -414,8 +502,9 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
      * INSTALL mode and NX-OS: the install command that activates the image and reloads the device,
      * under the same rule as sendReload: never when the device already rebooted since `before`.
      */
-    async sendActivation(request: { deviceId: string; before: DeviceInventory; method: Exclude<ActivationMethod, 'boot-variable'>; fileName: string }): Promise<ReloadOutcome> {
+    async sendActivation(request: ReloadRequest & { method: Exclude<ActivationMethod, 'boot-variable'>; fileName: string; md5?: string }): Promise<ReloadOutcome> {
       return onceSinceBefore(request, async (session) => {
+        if (request.md5) await verifyBeforeActivation(session, { path: `${request.before.flash.filesystem}:${request.fileName}`, md5: request.md5 });
         await runActivation(session, request.method, request.before.flash.filesystem, request.fileName);
         deps.logger.info('activation sent', { device: request.before.hostname, method: request.method, file: request.fileName });
       });
@@ -427,14 +516,15 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
      * the same rule as sendReload and sendActivation: never when the device already rebooted since
      * `before` (the inventory read after the image's own reload), never twice for one add-on.
      */
-    async sendAddOnActivation(request: { deviceId: string; before: DeviceInventory; fileName: string }): Promise<ReloadOutcome> {
+    async sendAddOnActivation(request: ReloadRequest & { fileName: string; md5?: string }): Promise<ReloadOutcome> {
       if (activationMethodOf(request.before) !== 'install-add-activate-commit') {
         throw ApplicationFailure.nonRetryable(
           `${request.fileName} needs IOS-XE INSTALL mode; ${request.before.hostname} boots ${request.before.runningImage}`,
           'ActivationRefused',
         );
       }
-      return onceSinceBefore(request, async (session) => {
+      return onceSinceBefore({ ...request, expectAddOn: request.fileName }, async (session) => {
+        if (request.md5) await verifyBeforeActivation(session, { path: `${request.before.flash.filesystem}:${request.fileName}`, md5: request.md5 });
         await runActivation(session, 'install-add-activate-commit', request.before.flash.filesystem, request.fileName);
         deps.logger.info('add-on activation sent', { device: request.before.hostname, file: request.fileName });
       });
@@ -445,7 +535,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
      * "Back" means it went away and returned, or its uptime restarted: an SSH answer alone
      * could come from a device that never reloaded.
      */
-    async waitForReload(request: { deviceId: string; before: DeviceInventory; timeoutSeconds: number }): Promise<DeviceInventory> {
+    async waitForReload(request: ReloadRequest & { timeoutSeconds: number }): Promise<DeviceInventory> {
       const ctx = Context.current();
       const resumed = ctx.info.heartbeatDetails as { sawDown?: boolean } | undefined;
       const status = { sawDown: resumed?.sawDown ?? false, attempts: 0, lastError: '' };
@@ -456,8 +546,11 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
         while (Date.now() < deadline) {
           status.attempts += 1;
           try {
-            const state = await withCliSession(cliTarget, readState);
-            if (status.sawDown || rebootedSince(request.before, state)) return state;
+            const { state, markerGone } = await withCliSession(cliTarget, async (session) => ({
+              state: await readState(session),
+              markerGone: request.marker !== undefined && !(await markersPresent(session)).includes(request.marker),
+            }));
+            if (status.sawDown || markerGone || rebootedSince(request.before, state)) return state;
             status.lastError = 'device still up and has not rebooted yet';
           } catch (error) {
             // A device in the middle of booting refuses, drops or stalls sessions: all mean "not back yet".

@@ -1,6 +1,6 @@
 // Readiness prechecks on the device: runs the catalogue's commands (domain/prechecks), the probe
 // copy from netswim's image service (HTTP(S), else its SCP service), and evaluates each check.
-// Read-only on the device except the probe file, which is deleted again.
+// Read-only on the device except the probe file, which is deleted again (also one a crashed run left).
 import { cleanupCapacity, flashBytesNeeded, supportsAutoCleanup } from '../domain/flash-cleanup.ts';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
@@ -62,15 +62,28 @@ async function run(session: CliSession, command: string): Promise<CommandOutput>
   return { command, output: await session.run(command, { timeoutMs: 60_000 }) };
 }
 
-/** Copies the image service's probe file to flash and deletes it again. */
+/**
+ * Deletes netswim's probe file when it is on flash: one left by a run that crashed half way must
+ * not stand in the way of the next probe (an overwrite question, a full flash).
+ */
+async function removeProbeFile(session: CliSession, filesystem: string): Promise<void> {
+  const listing = parseDirFlash(await session.run(`dir ${filesystem}:`));
+  if (listing.files.some((f) => f.name === PROBE_FILE)) await session.run(`delete /force ${filesystem}:${PROBE_FILE}`, { answers: DELETE_QUESTIONS });
+}
+
+/** Copies the image service's probe file to flash and deletes it again, whatever the outcome. */
 async function probeTransfer(session: CliSession, imageServiceUrl: string, filesystem: string, scpService?: ScpServiceAccess): Promise<PrecheckResult> {
-  const command = `copy ${imageServiceUrl}${PROBE_PATH} ${filesystem}:${PROBE_FILE}`;
-  const probe = { command, output: await session.run(command, { timeoutMs: 120_000, answers: COPY_QUESTIONS }) };
-  // Only when HTTP(S) failed: the same probe from netswim's SCP service, the fallback source.
-  const scp = scpService && !transferSucceeded(probe) ? await probeScp(session, scpService, filesystem) : undefined;
-  const outcome = checkFileTransfer({ https: probe, scheme: imageServiceUrl.startsWith('https:') ? 'https' : 'http', ...(scp ? { scp } : {}) });
-  if (outcome.status !== 'fail') await session.run(`delete /force ${filesystem}:${PROBE_FILE}`, { answers: DELETE_QUESTIONS });
-  return outcome;
+  await removeProbeFile(session, filesystem);
+  try {
+    const command = `copy ${imageServiceUrl}${PROBE_PATH} ${filesystem}:${PROBE_FILE}`;
+    const probe = { command, output: await session.run(command, { timeoutMs: 120_000, answers: COPY_QUESTIONS }) };
+    // Only when HTTP(S) failed: the same probe from netswim's SCP service, the fallback source.
+    const scp = scpService && !transferSucceeded(probe) ? await probeScp(session, scpService, filesystem) : undefined;
+    return checkFileTransfer({ https: probe, scheme: imageServiceUrl.startsWith('https:') ? 'https' : 'http', ...(scp ? { scp } : {}) });
+  } finally {
+    // A failed copy may leave a partial file; a dropped session leaves it to the next run.
+    if (!session.isClosed) await removeProbeFile(session, filesystem);
+  }
 }
 
 /**

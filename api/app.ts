@@ -50,10 +50,11 @@ import {
   NewUpgradeBody,
   WorkflowIdParam,
 } from './schemas.ts';
-import { ImageIntegrityError, startUpgrade, UpgradeAlreadyRunningError, type StartedUpgrade } from './start-upgrade.ts';
+import { ImageDoesNotFitError, ImageIntegrityError, startUpgrade, UpgradeAlreadyRunningError, type StartedUpgrade } from './start-upgrade.ts';
 import { readUpgrade } from './upgrade-status.ts';
 import { reschedule } from './reschedule.ts';
 import { IMMEDIATE_PLAN, itsmPlanRefusal } from '../domain/plan.ts';
+import { upgradeDirection } from '../domain/image-fit.ts';
 import { registerUpgradeListRoutes } from './upgrade-list.ts';
 import { registerItsmRoutes, type ItsmRouteConfig } from './itsm-routes.ts';
 
@@ -351,7 +352,7 @@ export function createApi(deps: ApiDeps): Hono<Env> {
   app.post('/upgrades', operate, jsonLimit, async (c) => {
     const body = await parseJson(c, NewUpgradeBody);
     if (!body.ok) return body.response;
-    const { device: deviceKey, imageId, reloadTimeoutSeconds, disabledChecks, rollbackOnFailure, plan } = body.value;
+    const { device: deviceKey, imageId, reloadTimeoutSeconds, disabledChecks, rollbackOnFailure, allowDowngrade, plan } = body.value;
     const device = UUID.test(deviceKey) ? await getDevice(deps.db, deviceKey) : await findDeviceByHostname(deps.db, deviceKey);
     if (!device) return c.json({ error: `no device ${deviceKey}` }, 404);
     const image = await getImage(deps.db, imageId);
@@ -372,12 +373,13 @@ export function createApi(deps: ApiDeps): Hono<Env> {
         ...(reloadTimeoutSeconds ? { reloadTimeoutSeconds } : {}),
         ...(disabledChecks ? { disabledChecks } : {}),
         ...(rollbackOnFailure !== undefined ? { rollbackOnFailure } : {}),
+        ...(allowDowngrade ? { allowDowngrade } : {}),
         ...(plan ? { plan } : {}),
         ...(deps.itsm ? { approval: { timeoutSeconds: deps.itsm.approvalTimeoutSeconds, recheckSeconds: deps.itsm.decisionRecheckSeconds } } : {}),
       };
       started = await startUpgrade(deps.db, deps.temporal, deps.taskQueue, request);
     } catch (error) {
-      if (error instanceof ImageIntegrityError) return c.json({ error: error.message }, 409);
+      if (error instanceof ImageIntegrityError || error instanceof ImageDoesNotFitError) return c.json({ error: error.message }, 409);
       if (error instanceof GoldenConflictError) return c.json({ error: `cannot tell ${device.hostname}'s golden add-ons: ${error.message}` }, 409);
       if (error instanceof UpgradeAlreadyRunningError) return c.json({ error: error.message, workflowId: error.workflowId }, 409);
       throw error;
@@ -385,7 +387,8 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     const { workflowId } = started;
     const addOns = started.addOns.map((a) => a.fileName);
     deps.logger.info('upgrade started', { workflowId, device: device.hostname, version: image.version, addOns });
-    return c.json({ workflowId, device: device.hostname, targetVersion: image.version, addOns }, 201);
+    const direction = upgradeDirection(device.runningVersion, image.version);
+    return c.json({ workflowId, device: device.hostname, fromVersion: device.runningVersion, targetVersion: image.version, direction, addOns }, 201);
   });
 
   registerUpgradeListRoutes(app, { db: deps.db, temporal: deps.temporal, logger: deps.logger, read });

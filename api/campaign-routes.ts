@@ -72,6 +72,7 @@ export const NewCampaignBody = z
       .optional(),
     plan: Plan.optional(),
     rollbackOnFailure: z.boolean().optional(),
+    allowDowngrade: z.boolean().optional().describe('upgrade devices to an image older than what they run (default: skipped as downgrades)'),
     disabledChecks: z.array(z.enum(PRECHECK_NAMES)).max(PRECHECK_NAMES.length).optional(),
     reloadTimeoutSeconds: z.number().int().min(30).max(7200).optional(),
   })
@@ -100,7 +101,7 @@ export function registerCampaignRoutes(app: Hono<Env>, deps: CampaignRouteDeps):
   app.post('/campaigns', deps.operate, deps.jsonLimit, async (c) => {
     const body = await parseJson(c, NewCampaignBody);
     if (!body.ok) return body.response;
-    const { name, imageId, waves, maxInFlight, failureBudget, plan, rollbackOnFailure, disabledChecks, reloadTimeoutSeconds } = body.value;
+    const { name, imageId, waves, maxInFlight, failureBudget, plan, rollbackOnFailure, allowDowngrade, disabledChecks, reloadTimeoutSeconds } = body.value;
     const selector = { ...body.value.selector, ...(imageId ? { imageId } : {}) };
     if (plan) {
       for (const when of [plan.distribute, plan.activate]) {
@@ -116,7 +117,7 @@ export function registerCampaignRoutes(app: Hono<Env>, deps: CampaignRouteDeps):
     // (with their add-ons and running upgrades) when it starts.
     let resolved;
     try {
-      resolved = await resolveTargets(deps.db, selector, { addOns: false });
+      resolved = await resolveTargets(deps.db, selector, { addOns: false, ...(allowDowngrade ? { allowDowngrade } : {}) });
     } catch (error) {
       if (error instanceof CampaignInputError) return c.json({ error: error.message }, error.status);
       throw error;
@@ -136,6 +137,7 @@ export function registerCampaignRoutes(app: Hono<Env>, deps: CampaignRouteDeps):
       ...(failureBudget ? { failureBudget } : {}),
       ...(plan ? { plan } : {}),
       ...(rollbackOnFailure !== undefined ? { rollbackOnFailure } : {}),
+      ...(allowDowngrade ? { allowDowngrade } : {}),
       ...(disabledChecks?.length ? { disabledChecks } : {}),
       ...(reloadTimeoutSeconds ? { reloadTimeoutSeconds } : {}),
       ...(deps.itsm ? { approval: { timeoutSeconds: deps.itsm.approvalTimeoutSeconds, recheckSeconds: deps.itsm.decisionRecheckSeconds } } : {}),

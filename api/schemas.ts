@@ -94,6 +94,7 @@ export const NewUpgradeBody = z
     imageId: z.uuid(),
     reloadTimeoutSeconds: z.number().int().min(30).max(7200).optional(),
     rollbackOnFailure: z.boolean().optional().describe('boot the previous image again when activation or postchecks fail (default true)'),
+    allowDowngrade: z.boolean().optional().describe('install the image even when it is older than what the device runs (default false)'),
     disabledChecks: z.array(z.enum(PRECHECK_NAMES)).max(PRECHECK_NAMES.length).optional().describe('readiness checks to skip for this run'),
     plan: z.lazy(() => UpgradePlanBody).optional().describe('when to distribute and activate (default: now, then right after)'),
   })

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { isVirtualFamily } from '../domain/device-family.ts';
 import { isDeviceRole, resolveGolden } from '../domain/golden.ts';
+import { downgradeRefusal, familyMismatch, upgradeDirection } from '../domain/image-fit.ts';
 import { DEVICE, SITE, STAGE, TARGET_VERSION } from '../domain/search-attributes.ts';
 import type { ImageRef, UpgradeInput } from '../domain/upgrade.ts';
 import type { PrecheckName } from '../domain/prechecks/types.ts';
@@ -27,6 +28,28 @@ export class UpgradeAlreadyRunningError extends Error {
   }
 }
 
+/** The image does not fit the device (family, OS), or is an unasked downgrade: nothing starts. */
+export class ImageDoesNotFitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImageDoesNotFitError';
+  }
+}
+
+/**
+ * Why the upgrade of `device` to `image` must not start, from what the records know: the image
+ * is for another family, or it is older than the version inventory last read and the request
+ * does not allow a downgrade. The workflow checks again against what the device itself reports.
+ */
+export function upgradeRefusal(device: DeviceRecord, image: ImageRecord & { version: string }, allowDowngrade: boolean): string | undefined {
+  const misfit = familyMismatch(device, image);
+  if (misfit) return misfit;
+  if (!allowDowngrade && device.runningVersion && upgradeDirection(device.runningVersion, image.version) === 'downgrade') {
+    return downgradeRefusal(device.hostname, device.runningVersion, image.version);
+  }
+  return undefined;
+}
+
 /** The image failed its check against Cisco's Known Good Values: it is never distributed. */
 export class ImageIntegrityError extends Error {
   constructor(fileName: string, reason: string | null) {
@@ -42,6 +65,7 @@ export interface StartUpgradeRequest {
   reloadTimeoutSeconds?: number;
   disabledChecks?: PrecheckName[];
   rollbackOnFailure?: boolean;
+  allowDowngrade?: boolean;
   plan?: UpgradePlan;
   approval?: UpgradeInput['approval'];
 }
@@ -109,6 +133,10 @@ async function isRunning(temporal: Client, workflowId: string): Promise<boolean>
 export async function startUpgrade(db: Database, temporal: Client, taskQueue: string, request: StartUpgradeRequest): Promise<StartedUpgrade> {
   const { device, image } = request;
   if (image.integrity === 'mismatch') throw new ImageIntegrityError(image.fileName, image.integrityReason);
+  // A golden tag for a family says the image fits that family, as assigned families do.
+  const goldenFamilies = image.families.length > 0 ? [] : (await listGoldenTags(db)).filter((t) => t.imageId === image.id).map((t) => t.family);
+  const refusal = upgradeRefusal(device, goldenFamilies.length > 0 ? { ...image, families: goldenFamilies } : image, request.allowDowngrade === true);
+  if (refusal) throw new ImageDoesNotFitError(refusal);
   const addOns = await goldenAddOnsFor(db, device, image);
   return db.transaction(async (tx) => {
     const lock = await lockDeviceForUpgrade(tx, device.id);
@@ -124,6 +152,7 @@ export async function startUpgrade(db: Database, temporal: Client, taskQueue: st
     if (request.reloadTimeoutSeconds) input.reloadTimeoutSeconds = request.reloadTimeoutSeconds;
     if (request.disabledChecks?.length) input.disabledChecks = request.disabledChecks;
     if (request.rollbackOnFailure !== undefined) input.rollbackOnFailure = request.rollbackOnFailure;
+    if (request.allowDowngrade) input.allowDowngrade = true;
     if (request.plan) input.plan = request.plan;
     if (request.approval) input.approval = request.approval;
     const workflowId = upgradeWorkflowId(device.hostname, randomUUID().slice(0, 8));

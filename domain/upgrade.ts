@@ -50,6 +50,8 @@ export interface UpgradeInput {
   disabledChecks?: PrecheckName[];
   /** Boot the previous image again when activation or the postchecks fail (default true). */
   rollbackOnFailure?: boolean;
+  /** Install the image even when it is older than what the device runs (default false: refused). */
+  allowDowngrade?: boolean;
   /**
    * Golden add-ons (SMUs; AP packs on wireless controllers) of `image` that apply to the device,
    * resolved when the upgrade was requested: activated one by one once the image runs.
@@ -83,6 +85,8 @@ export interface DeviceInventory {
   /** IOS-XE: INSTALL boots packages.conf, BUNDLE a .bin. */
   installMode?: 'INSTALL' | 'BUNDLE';
   uptimeSeconds: number;
+  /** The unit the device prints its uptime in (60 when absent: IOS's minutes). */
+  uptimeResolutionSeconds?: number;
   configRegister?: string;
   bootVariables: string[];
   flash: FlashListing;
@@ -133,6 +137,8 @@ export interface UpgradeStatus {
   /** Golden add-ons that come with the image (file names), and those this upgrade activated. */
   addOns?: string[];
   addOnsActivated?: string[];
+  /** The image is older than what the device ran: an allowed downgrade. */
+  downgrade?: boolean;
 }
 
 export interface UpgradeResult {
@@ -147,6 +153,8 @@ export interface UpgradeResult {
   addOnsActivated: string[];
   /** Golden add-ons that were already active on the device. */
   addOnsAlreadyActive: string[];
+  /** The image was older than what the device ran (allowed by allowDowngrade). */
+  downgrade?: boolean;
   error?: string;
 }
 
@@ -191,11 +199,37 @@ export function plannedBootVariables(filesystem: string, image: ImageRef, runnin
 
 /**
  * Whether the device booted again since `before` was observed: its uptime is shorter than the
- * time that has passed would allow without a reload (one minute slack for IOS's minute resolution).
+ * time that has passed would allow without a reload. The slack is the unit the uptime is printed
+ * in (IOS prints minutes, so a device that reloaded within a minute of `before` cannot be told
+ * from its uptime alone: see alreadyReloaded) plus 10 s for the time a `show version` takes.
  */
-export function rebootedSince(before: DeviceInventory, now: { uptimeSeconds: number; observedAtMs: number }): boolean {
+export function rebootedSince(before: DeviceInventory, now: { uptimeSeconds: number; observedAtMs: number; uptimeResolutionSeconds?: number }): boolean {
   const elapsedSeconds = (now.observedAtMs - before.observedAtMs) / 1000;
-  return now.uptimeSeconds + 60 < before.uptimeSeconds + elapsedSeconds;
+  const slack = Math.max(before.uptimeResolutionSeconds ?? 60, now.uptimeResolutionSeconds ?? 60) + 10;
+  return now.uptimeSeconds + slack < before.uptimeSeconds + elapsedSeconds;
+}
+
+/** What a device shows when netswim is about to send (again) a command that reloads it. */
+export interface ReloadEvidence {
+  before: DeviceInventory;
+  now: { uptimeSeconds: number; observedAtMs: number; uptimeResolutionSeconds?: number };
+  /** The device already shows what the activation was to bring about (the target runs, the add-on is active), which it did not before. */
+  effectVisible?: boolean;
+  /** The reload marker netswim put into the running configuration: undefined when none was armed. */
+  markerPresent?: boolean;
+}
+
+/**
+ * Whether a command that reloads the device has already taken effect (a retried step after the
+ * reload went out), with the proof; undefined when nothing shows it, and only then may it be sent.
+ * Each proof is one a device that did not reload cannot show: the activation's effect, the unsaved
+ * marker gone (only a reload drops the running configuration), or an uptime that restarted.
+ */
+export function alreadyReloaded(evidence: ReloadEvidence): string | undefined {
+  if (evidence.effectVisible) return 'the device already shows the activation\'s result';
+  if (evidence.markerPresent === false) return 'the reload marker netswim put into the running configuration is gone';
+  if (rebootedSince(evidence.before, evidence.now)) return 'its uptime restarted';
+  return undefined;
 }
 
 /**

@@ -358,6 +358,7 @@ export class CliSession {
                 nxos: leaf((args) => Promise.resolve(this.noBootSystem(args)), 'optional'),
               },
             },
+            alias: { children: { exec: leaf((args) => Promise.resolve(this.noAlias(args)), 'required') } },
             ip: {
               children: {
                 domain: { children: { name: leaf(() => Promise.resolve(this.domainName([])), 'optional') } },
@@ -367,6 +368,7 @@ export class CliSession {
           },
         },
         'config-register': leaf((args) => Promise.resolve(this.configRegister(args)), 'required'),
+        alias: { children: { exec: leaf((args) => Promise.resolve(this.alias(args)), 'required') } },
         ip: {
           children: {
             domain: { children: { name: leaf((args) => Promise.resolve(this.domainName(args)), 'required') } },
@@ -506,8 +508,9 @@ export class CliSession {
     return showBoot(s.bootVariables, s.savedBootVariables);
   }
 
-  private configContext(boot: string[]): ConfigContext {
+  private configContext(boot: string[], aliases: readonly string[]): ConfigContext {
     return {
+      aliases,
       hostname: this.device.hostname,
       version: this.device.version || '17.06.05',
       bootVariables: boot,
@@ -520,12 +523,12 @@ export class CliSession {
 
   private showRunning(): string[] {
     const s = this.device.snapshot;
-    return showRunningConfig(this.configContext(s.bootVariables), new Date(s.configChangedAt ?? s.bootedAt));
+    return showRunningConfig(this.configContext(s.bootVariables, this.device.aliases), new Date(s.configChangedAt ?? s.bootedAt));
   }
 
   private showStartup(): string[] {
     const s = this.device.snapshot;
-    return showStartupConfig(s.startupConfigPresent ? this.configContext(s.savedBootVariables) : undefined);
+    return showStartupConfig(s.startupConfigPresent ? this.configContext(s.savedBootVariables, this.device.savedAliases) : undefined);
   }
 
   private dir(args: Token[]): string[] {
@@ -579,6 +582,18 @@ export class CliSession {
       return ['[########################################] 100%', 'Copy complete, now saving to disk (please wait)...', 'Copy complete.'];
     }
     return ['Building configuration...', '[OK]'];
+  }
+
+  /** `alias exec <name> <command…>`. */
+  private alias(args: Token[]): string[] | void {
+    const [name, ...command] = args;
+    if (!name || command.length === 0) return ['% Incomplete command.', ''];
+    this.device.setAlias(name.text, command.map((t) => t.text).join(' '));
+  }
+
+  /** `no alias exec <name>`. */
+  private noAlias(args: Token[]): void {
+    if (args[0]) this.device.removeAlias(args[0].text);
   }
 
   private domainName(args: Token[]): void {

@@ -219,6 +219,8 @@ export class SimDevice {
       platform: this.spec.platform,
       ...(this.state.installedVersion ? { installedVersion: this.state.installedVersion } : {}),
       ...(this.profile.installMode ? { activeSmus: [...(this.state.activeSmus ?? [])] } : {}),
+      aliases: [...this.aliases],
+      savedAliases: [...this.savedAliases],
       faults: this.activeFaults(),
     };
   }
@@ -259,8 +261,30 @@ export class SimDevice {
     return this.state.nextConfigRegister;
   }
 
+  /** `alias exec` lines of the running configuration (`<name> <command>`). */
+  get aliases(): readonly string[] {
+    return this.state.aliases ?? [];
+  }
+
+  get savedAliases(): readonly string[] {
+    return this.state.savedAliases ?? [];
+  }
+
+  /** `alias exec <name> <command>`: replaces an alias of that name. */
+  setAlias(name: string, command: string): void {
+    this.state.aliases = [...this.aliases.filter((a) => a.split(' ')[0] !== name), `${name} ${command}`];
+    this.configChanged();
+  }
+
+  /** `no alias exec <name>`. */
+  removeAlias(name: string): void {
+    this.state.aliases = this.aliases.filter((a) => a.split(' ')[0] !== name);
+    this.configChanged();
+  }
+
   /** `write memory`: the running boot list becomes the startup one. */
   saveConfig(): void {
+    this.state.savedAliases = [...this.aliases];
     this.state.savedBootVariables = [...this.state.bootVariables];
     this.state.startupConfigPresent = true;
     this.state.configModified = false;
@@ -364,6 +388,19 @@ export class SimDevice {
   }
 
   /**
+   * Flash damage after the fact (a fault for tests): the file keeps its name and size, its bytes
+   * no longer hash to what was written, and it fails its signature check at boot. False when there
+   * is no such file.
+   */
+  damageFile(name: string): boolean {
+    const entry = this.findFile(name);
+    if (!entry) return false;
+    this.state.flash = this.state.flash.map((f) => (f === entry ? { ...f, md5: syntheticMd5(`${f.name} damaged ${f.md5}`), corrupt: true } : f));
+    this.changed();
+    return true;
+  }
+
+  /**
    * `verify /md5`: the MD5 of the bytes stored on flash, computed as they were written (a corrupt
    * transfer's altered bytes included). Not read again here: a real device verifies on its own
    * CPU, in parallel with the others, while the lab is one process for a whole fleet, where 50
@@ -462,6 +499,7 @@ export class SimDevice {
 
   /** NX-OS `install all nxos bootflash:<file>`: the boot variable becomes that image, saved. */
   setBootImage(name: string): void {
+    this.state.savedAliases = [...this.aliases];
     this.state.bootVariables = [`${this.profile.filesystem}:${name}`];
     this.state.savedBootVariables = [...this.state.bootVariables];
     this.state.startupConfigPresent = true;
@@ -482,6 +520,7 @@ export class SimDevice {
     this.state.lastReloadReason = 'Reload Command';
     // Unsaved changes are lost: the running config is read back from startup.
     this.state.bootVariables = [...this.state.savedBootVariables];
+    this.state.aliases = [...this.savedAliases];
     this.state.configModified = false;
     // SMUs patch one release: booting another one leaves them behind.
     if (this.version !== releaseBefore) delete this.state.activeSmus;

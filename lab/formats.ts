@@ -217,6 +217,8 @@ export interface ConfigContext {
   address: string;
   /** `ip domain name` (absent: the factory one; empty: none configured). */
   domainName?: string;
+  /** `alias exec` entries (`<name> <command>`). */
+  aliases?: readonly string[];
 }
 
 /** The configuration body shared by running- and startup-config. */
@@ -295,6 +297,7 @@ export function configBody(ctx: ConfigContext): string[] {
     'control-plane',
     ' service-policy input system-cpp-policy',
     '!',
+    ...(ctx.aliases ?? []).map((a) => `alias exec ${a}`),
     'line con 0',
     ' stopbits 1',
     'line vty 0 4',

@@ -97,6 +97,10 @@ export class LabNode implements LabDevice, CliHost {
     return { ...this.device.faults };
   }
 
+  damageFile(name: string): boolean {
+    return this.device.damageFile(name);
+  }
+
   setFlashSize(bytes: number): void {
     this.device.setFlashSize(bytes);
   }

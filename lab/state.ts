@@ -53,6 +53,10 @@ export interface DeviceState {
   rsaKeyBits?: number;
   /** `ip domain name` ('' : none; absent: the factory lab.netswim.example). */
   domainName?: string;
+  /** `alias exec <name> <command>` lines of the running configuration, as `<name> <command>`. */
+  aliases?: string[];
+  /** The same in the startup configuration: what a reload reads back. */
+  savedAliases?: string[];
 }
 
 const DAY = 86_400_000;
@@ -63,7 +67,8 @@ export function initialState(spec: DeviceSpec, now: Date): DeviceState {
   const image = spec.runningImage ?? profile.defaultImage;
   const seed = hashNumber(spec.hostname);
   // Uptime between 3 and 60 days so uptime-based checks see realistic values.
-  const bootedAt = new Date(now.getTime() - (3 + (seed % 58)) * DAY - (seed % 86_400) * 1000);
+  const bootedAt =
+    spec.bootedSecondsAgo !== undefined ? new Date(now.getTime() - spec.bootedSecondsAgo * 1000) : new Date(now.getTime() - (3 + (seed % 58)) * DAY - (seed % 86_400) * 1000);
   const installedAt = new Date(bootedAt.getTime() - (1 + (seed % 20)) * DAY);
   const baseInode = 475_137 + (seed % 500);
   const installVersion = profile.installMode ? profile.versionOfImage(image) : undefined;

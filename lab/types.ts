@@ -29,6 +29,8 @@ export interface DeviceSpec {
   flashSizeBytes?: number;
   /** How long a reload keeps the device unreachable (default 5000 ms). */
   reloadDurationMs?: number;
+  /** When its state is first created, the device booted this many seconds ago (default: days ago). */
+  bootedSecondsAgo?: number;
 }
 
 /**
@@ -109,6 +111,9 @@ export interface DeviceStateView {
   installedVersion?: string;
   /** INSTALL-mode devices: SMU files (names on flash) activated and committed on the running release. */
   activeSmus?: string[];
+  /** `alias exec` entries (`<name> <command>`) of the running and of the startup configuration. */
+  aliases?: string[];
+  savedAliases?: string[];
   /** Faults in effect (only the ones switched on). */
   faults?: Partial<LabFaults>;
 }
@@ -123,6 +128,8 @@ export interface LabDevice {
   setFaults(faults: Partial<LabFaults>): void;
   /** The faults in effect now. */
   faults?(): LabFaults;
+  /** Alters a flash file's bytes in place (flash damaged after a verified copy); false when absent. */
+  damageFile(name: string): boolean;
   /** Changes the flash capacity at run time (the "flash too small" fault). */
   setFlashSize(bytes: number): void;
 }

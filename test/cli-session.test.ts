@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import ssh2, { type Server, type ServerChannel } from 'ssh2';
-import { CliSession, CliTimeoutError, type CliTarget } from '../activities/cli-session.ts';
+import { CliSession, CliTimeoutError, UnsafeCliTextError, type CliTarget } from '../activities/cli-session.ts';
 
 const HOST = 'sw-script';
 const USER = 'netswim';
@@ -49,6 +49,8 @@ function stream(channel: ServerChannel, chunks: string[]): void {
 
 let server: Server;
 let target: CliTarget;
+/** Every line the scripted device received, in order. */
+const received: string[] = [];
 
 before(async () => {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
@@ -74,6 +76,7 @@ before(async () => {
               continue;
             }
             const command = line.trim();
+            received.push(command);
             line = '';
             channel.write(`${command}\r\n`);
             if (rest.length > 0) {
@@ -152,6 +155,26 @@ describe('CliSession', () => {
     const session = await CliSession.open(target);
     try {
       await assert.rejects(session.run('hang', { timeoutMs: 300 }), (error: unknown) => error instanceof CliTimeoutError && /"hang" did not return to the prompt within 300 ms/.test(error.message) && /!!!!!!!!!!/.test(error.message));
+    } finally {
+      session.close();
+    }
+  });
+
+  it('refuses a command or an answer that the device would read as two lines, and sends nothing', async () => {
+    const session = await CliSession.open(target);
+    try {
+      const before = received.length;
+      for (const command of ['show version\nreload', 'show clock\r', 'configure terminal\u001aend', 'show ver\u2028reload', 'show\u0000x']) {
+        await assert.rejects(session.run(command), (error: Error) => error instanceof UnsafeCliTextError && /refusing to send/.test(error.message));
+      }
+      // An enable secret with a command after it: the answer is refused, and the secret is not quoted.
+      await assert.rejects(
+        session.run('enable', { answers: [{ prompt: /Password:\s*$/, reply: 'secret-x\nreload' }] }),
+        (error: Error) => error instanceof UnsafeCliTextError && !error.message.includes('secret-x'),
+      );
+      assert.deepEqual(received.slice(before), [], 'nothing reached the device');
+      // The session is still usable for a proper command.
+      assert.match(await session.run('show long'), /last line/);
     } finally {
       session.close();
     }

@@ -17,6 +17,8 @@ export interface CampaignInput {
   failureBudget?: FailureBudget;
   plan?: UpgradePlan;
   rollbackOnFailure?: boolean;
+  /** Devices whose image would be older than what they run are skipped unless this is true. */
+  allowDowngrade?: boolean;
   disabledChecks?: PrecheckName[];
   reloadTimeoutSeconds?: number;
   /**

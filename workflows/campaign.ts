@@ -155,7 +155,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
   show();
 
   if (!input.carried) {
-    const resolved = await records.resolveCampaignTargets({ campaignId, selector: input.selector });
+    const resolved = await records.resolveCampaignTargets({ campaignId, selector: input.selector, ...(input.allowDowngrade ? { allowDowngrade: true } : {}) });
     startable = resolved.count;
     const fresh = newProgress({
       campaignId,
@@ -201,6 +201,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
       ...(target.addOns.length > 0 ? { addOns: target.addOns } : {}),
       ...(input.plan ? { plan: input.plan } : {}),
       ...(input.rollbackOnFailure !== undefined ? { rollbackOnFailure: input.rollbackOnFailure } : {}),
+      ...(input.allowDowngrade ? { allowDowngrade: true } : {}),
       ...(input.disabledChecks?.length ? { disabledChecks: input.disabledChecks } : {}),
       ...(input.reloadTimeoutSeconds ? { reloadTimeoutSeconds: input.reloadTimeoutSeconds } : {}),
       ...(progress.change ? { approvedChange: progress.change.number } : {}),

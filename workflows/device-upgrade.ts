@@ -12,14 +12,16 @@ import {
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
+  uuid4,
 } from '@temporalio/workflow';
 import { CancellationScope, isCancellation } from '@temporalio/workflow';
-import type { ReloadOutcome, UpgradeActivities } from '../activities/device-upgrade.ts';
+import type { ReloadOutcome, ReloadRequest, UpgradeActivities } from '../activities/device-upgrade.ts';
 import type { InventoryActivities } from '../activities/inventory.ts';
 import { STAGE } from '../domain/search-attributes.ts';
 import { summarizePrechecks } from '../domain/prechecks/types.ts';
 import { checkGoldenSmus } from '../domain/prechecks/golden-smus.ts';
 import { diffSnapshots } from '../domain/postchecks.ts';
+import { downgradeRefusal, osMismatch, upgradeDirection } from '../domain/image-fit.ts';
 import {
   activationMethodOf,
   missingAddOns,
@@ -249,6 +251,17 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
     before = await device.readInventory(deviceId);
     status.fromVersion = before.version;
     const filesystem = before.flash.filesystem;
+    // What the device really runs decides, whatever the records said: a wrong image or an unasked
+    // downgrade stops here, before anything on the device changes.
+    if (patched('image-fit-check')) {
+      const misfit = osMismatch(input.device.hostname, before.os, image.fileName);
+      if (misfit) fail(`the image does not fit the device: ${misfit}`);
+      if (upgradeDirection(before.version, image.version) === 'downgrade') {
+        if (!input.allowDowngrade) fail(downgradeRefusal(input.device.hostname, before.version, image.version));
+        status.downgrade = true;
+        note('inventory', `downgrade from ${before.version} to ${image.version}, allowed by the request`);
+      }
+    }
 
     // Golden add-ons need INSTALL mode. Where the device cannot take them and the operator turned
     // the golden-smus check off, they are left out; otherwise the check stops the upgrade.
@@ -321,12 +334,13 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
       if (method === 'boot-variable') {
         const bootVariables = plannedBootVariables(filesystem, image, before.runningImage);
         enter('activate', `boot variable ${bootVariables.join(';')}, saving configuration`);
-        await device.setBootVariables({ deviceId, bootVariables });
-        after = await reloadAndWait(before);
+        // The image is hashed again first: flash may have changed since the copy was verified.
+        await device.setBootVariables({ deviceId, bootVariables, verifyImage: { path: `${filesystem}:${image.fileName}`, md5: image.md5 } });
+        after = await reloadAndWait(before, image);
       } else {
         enter('activate', `${ACTIVATION_TEXT[method]} ${filesystem}:${image.fileName}; the device reloads itself`);
         const since = before;
-        after = await reloadAndWait(since, () => activation.sendActivation({ deviceId, before: since, method, fileName: image.fileName }));
+        after = await reloadAndWait(since, image, (proof) => activation.sendActivation({ ...proof, method, fileName: image.fileName, md5: image.md5 }));
       }
       if (!runsTarget(after, image)) {
         return await rollBack(`activation failed: ${input.device.hostname} booted ${after.runningImage} (${after.version}) instead of ${image.fileName} (${image.version})`, after);
@@ -368,7 +382,8 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
     status.outcome = 'upgraded';
     await refreshRecord(deviceId);
     const withAddOns = activated.length > 0 ? `; golden add-ons activated: ${activated.join(', ')}` : '';
-    enter('done', imageRuns ? `${input.device.hostname} runs ${current.version}${withAddOns}` : `${input.device.hostname} upgraded from ${before.version} to ${current.version}${withAddOns}`);
+    const verb = status.downgrade ? 'downgraded' : 'upgraded';
+    enter('done', imageRuns ? `${input.device.hostname} runs ${current.version}${withAddOns}` : `${input.device.hostname} ${verb} from ${before.version} to ${current.version}${withAddOns}`);
     return result('upgraded', before.version, current.runningImage, current.bootVariables);
   } catch (error) {
     if (gate.cancelled && isCancellation(error)) {
@@ -417,7 +432,7 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
     enter('activate', `install add file … activate commit of golden add-on ${fs}:${addOn.fileName}; the device reloads itself`);
     let after: DeviceInventory;
     try {
-      after = await reloadAndWait(since, () => activation.sendAddOnActivation({ deviceId, before: since, fileName: addOn.fileName }));
+      after = await reloadAndWait(since, undefined, (proof) => activation.sendAddOnActivation({ ...proof, fileName: addOn.fileName, md5: addOn.md5 }));
     } catch (error) {
       if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === 'ActivationRefused') {
         return addOnFailed(`activation of golden add-on ${addOn.fileName} failed: ${error.cause.message}`, since);
@@ -518,10 +533,23 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
     }
   }
 
-  /** Sends the reload (never twice: see sendReload) and waits, bounded, for the device to return. */
-  async function reloadAndWait(since: DeviceInventory, send = () => reload.sendReload({ deviceId, before: since })): Promise<DeviceInventory> {
+  /**
+   * Sends the reload (never twice: see sendReload) and waits, bounded, for the device to return.
+   * `expect` is what the device runs once the reload took effect; a plain `reload` first arms the
+   * reload marker (activities/reload-marker.ts), so a retried step can tell it already happened.
+   */
+  async function reloadAndWait(
+    since: DeviceInventory,
+    expect: { fileName: string; version: string } | undefined,
+    send?: (proof: ReloadRequest) => Promise<ReloadOutcome>,
+  ): Promise<DeviceInventory> {
     enter('reload', `reloading ${input.device.hostname}`);
-    const sent = await send();
+    const proof: ReloadRequest = { deviceId, before: since, ...(expect ? { expect: { fileName: expect.fileName, version: expect.version } } : {}) };
+    if (!send && patched('reload-marker')) {
+      const marker = `netswim-reload-${uuid4().replace(/-/g, '').slice(0, 16)}`;
+      if (await device.armReloadMarker({ deviceId, marker })) proof.marker = marker;
+    }
+    const sent = await (send ?? ((p: ReloadRequest) => reload.sendReload(p)))(proof);
     note('reload', RELOAD_OUTCOME_TEXT[sent]);
     const timeoutSeconds = input.reloadTimeoutSeconds ?? DEFAULT_RELOAD_TIMEOUT_SECONDS;
     const waiter = proxyActivities<UpgradeActivities>({
@@ -529,7 +557,7 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
       heartbeatTimeout: '1 minute',
       retry: { initialInterval: '5 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['DeviceDidNotReturn'] },
     });
-    return waiter.waitForReload({ deviceId, before: since, timeoutSeconds });
+    return waiter.waitForReload({ ...proof, timeoutSeconds });
   }
 
   /**
@@ -547,13 +575,13 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
       const bootVariables = [`${fs}:${previous.runningImage}`, `${fs}:${image.fileName}`];
       enter('rollback', `${reason}; booting ${previous.runningImage} (${previous.version}) again`);
       await device.setBootVariables({ deviceId, bootVariables });
-      if (current.runningImage !== previous.runningImage) running = await reloadAndWait(current);
+      if (current.runningImage !== previous.runningImage) running = await reloadAndWait(current, { fileName: previous.runningImage, version: previous.version });
     } else if (!runsTarget(current, { fileName: previous.runningImage, version: previous.version })) {
       // INSTALL mode activates the previous release's bundle again; NX-OS installs its image again.
       const file = method === 'install-all' ? previous.runningImage : previousBundle(previous);
       if (!file) return fail(`${reason}; automatic rollback needs the ${previous.version} bundle on ${fs}:, which is not there (INSTALL mode expanded it)`);
       enter('rollback', `${reason}; ${ACTIVATION_TEXT[method]} ${fs}:${file} again`);
-      running = await reloadAndWait(current, () => activation.sendActivation({ deviceId, before: current, method, fileName: file }));
+      running = await reloadAndWait(current, { fileName: previous.runningImage, version: previous.version }, (proof) => activation.sendActivation({ ...proof, method, fileName: file }));
     }
     if (!runsTarget(running, { fileName: previous.runningImage, version: previous.version })) {
       return fail(`${reason}; rollback failed: ${input.device.hostname} runs ${running.runningImage} (${running.version}), not ${previous.runningImage} (${previous.version})`);
@@ -577,6 +605,7 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
       checks: status.checks,
       addOnsActivated: [...activated],
       addOnsAlreadyActive: alreadyActive,
+      ...(status.downgrade ? { downgrade: true } : {}),
     };
   }
 }

@@ -8,6 +8,8 @@ export interface ShowVersion {
   systemImage: string;
   /** Uptime in seconds (minute resolution on IOS). */
   uptimeSeconds: number;
+  /** The smallest unit the uptime is printed in: 60 on IOS and IOS-XE, 1 where seconds are printed (NX-OS). */
+  uptimeResolutionSeconds: number;
   configRegister?: string;
   installMode?: 'INSTALL' | 'BUNDLE';
 }
@@ -66,6 +68,7 @@ export function parseShowVersion(output: string): ShowVersion {
     version,
     systemImage,
     uptimeSeconds: parseUptime(uptimeText),
+    uptimeResolutionSeconds: /\bsecond/.test(uptimeText) ? 1 : 60,
   };
   const register = /Configuration register is (0x[0-9A-Fa-f]+)/.exec(output)?.[1];
   if (register) result.configRegister = register;

@@ -1,0 +1,101 @@
+// Whether an image fits a device, and whether installing it is a downgrade. A wrong image copied,
+// set as the boot image and reloaded is an outage: what cannot be shown to fit is refused, with
+// both sides named. Used by POST /upgrades, by campaigns for each device, and by the upgrade
+// workflow once its inventory has read what the device really runs.
+import { describeImageFileName } from './image-name.ts';
+import type { OsFamily } from './upgrade.ts';
+import { comparableVersions, compareVersions, parseCiscoVersion } from './version.ts';
+
+/**
+ * The device families each Cisco image platform (the first part of its file name) runs on. A
+ * platform missing here fits only the families an operator assigned to the image.
+ */
+const PLATFORM_FAMILIES: Record<string, readonly string[]> = {
+  cat9k: ['cat9300', 'cat9400', 'cat9500', 'cat9600'],
+  cat9k_lite: ['cat9200'],
+  c9800: ['c9800', 'c9800cl'],
+  cat3k: ['cat3850'],
+  c2960x: ['cat2960x'],
+  cat4500e: ['cat4948'],
+  c1900: ['isr1900'],
+  c2900: ['isr2900'],
+  c3900: ['isr3900'],
+  isr4300: ['isr4300'],
+  isr4400: ['isr4400'],
+  asr1000: ['asr1000'],
+  asr1000rpx86: ['asr1000'],
+  c8000v: ['c8000v'],
+  csr1000v: ['csr1000v'],
+  nxos: ['n9k', 'n3k'],
+  nxos64: ['n9k', 'n3k'],
+};
+
+const IMAGE_OS: Record<'ios' | 'iosxe' | 'nxos', OsFamily> = { ios: 'ios', iosxe: 'ios-xe', nxos: 'nx-os' };
+
+const OS_NAME: Record<OsFamily, string> = { ios: 'IOS', 'ios-xe': 'IOS-XE', 'nx-os': 'NX-OS' };
+
+export interface FitImage {
+  fileName: string;
+  /** Families an operator assigned (PATCH /images/:id); empty when none. */
+  families: readonly string[];
+}
+
+/** The network OS an image runs, read from its Cisco file name; undefined when the name is not one. */
+export function osOfImage(fileName: string): OsFamily | undefined {
+  const info = describeImageFileName(fileName);
+  return info && IMAGE_OS[info.os];
+}
+
+/** The families an image runs on: the assigned ones, else those its file name's platform is known for. */
+export function familiesOfImage(image: FitImage): readonly string[] | undefined {
+  if (image.families.length > 0) return image.families;
+  const info = describeImageFileName(image.fileName);
+  if (!info) return undefined;
+  const lite = info.platform === 'cat9k' && info.featureSet?.startsWith('lite');
+  return PLATFORM_FAMILIES[lite ? 'cat9k_lite' : info.platform];
+}
+
+/**
+ * Why `image` does not fit a device of `family` (as inventory read it, or as registered), or
+ * undefined when it does. A device whose family is not known yet is checked by the workflow
+ * against the OS it reads (osMismatch); an image whose families cannot be told is refused.
+ */
+export function familyMismatch(device: { hostname: string; family: string | null }, image: FitImage): string | undefined {
+  if (!device.family) return undefined;
+  const families = familiesOfImage(image);
+  if (!families) {
+    return `netswim cannot tell which devices ${image.fileName} runs on: assign its families (PATCH /images/<id> {"families": ["${device.family}"]})`;
+  }
+  if (!families.includes(device.family)) {
+    return `${image.fileName} is an image for ${families.join(', ')}; ${device.hostname} is a ${device.family}`;
+  }
+  return undefined;
+}
+
+/** Why the image's OS is not the one the device runs, or undefined (also when the name tells no OS). */
+export function osMismatch(hostname: string, deviceOs: OsFamily, fileName: string): string | undefined {
+  const imageOs = osOfImage(fileName);
+  if (!imageOs || imageOs === deviceOs) return undefined;
+  return `${fileName} is an ${OS_NAME[imageOs]} image; ${hostname} runs ${OS_NAME[deviceOs]}`;
+}
+
+export type UpgradeDirection = 'upgrade' | 'downgrade' | 'same' | 'unknown';
+
+/** Whether going from `running` to `target` is an upgrade, a downgrade, the same release, or cannot be told. */
+export function upgradeDirection(running: string | null | undefined, target: string): UpgradeDirection {
+  if (!running) return 'unknown';
+  try {
+    const a = parseCiscoVersion(running);
+    const b = parseCiscoVersion(target);
+    if (!comparableVersions(a, b)) return 'unknown';
+    const order = compareVersions(b, a);
+    return order < 0 ? 'downgrade' : order > 0 ? 'upgrade' : 'same';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The refusal of a downgrade that was not asked for explicitly. */
+export function downgradeRefusal(hostname: string, running: string, target: string): string {
+  return `${target} is a downgrade from ${running}, which ${hostname} runs: refused unless the request says allowDowngrade: true (CLI --allow-downgrade)`;
+}
