@@ -137,7 +137,12 @@ describe('a worker process killed during the reload step', { skip }, () => {
     lab = await startLab({
       stateDir: labDir,
       // Long enough reloads that the kill lands, and a new worker starts, while the device is down.
-      devices: ['crash-a', 'crash-b'].map((hostname) => ({ hostname, address: '127.0.0.1', port: 0, platform: 'cat9300' as const, username: 'netswim', password: PASSWORD, reloadDurationMs: 8_000 })),
+      devices: [
+        ...['crash-a', 'crash-b'].map((hostname) => ({ hostname, address: '127.0.0.1', port: 0, platform: 'cat9300' as const, username: 'netswim', password: PASSWORD, reloadDurationMs: 8_000 })),
+        // Booted seconds before the upgrade, and back from a reload in 1.5 s: IOS prints its
+        // uptime in minutes, so the uptime cannot tell that such a device reloaded.
+        ...['crash-c', 'crash-d'].map((hostname) => ({ hostname, address: '127.0.0.1', port: 0, platform: 'cat9300' as const, username: 'netswim', password: PASSWORD, reloadDurationMs: 1_500, bootedSecondsAgo: 5 })),
+      ],
       onEvent: (event) => {
         if (event.event !== 'reload' || event.phase !== 'down') return;
         reloadsBegun.set(event.hostname, (reloadsBegun.get(event.hostname) ?? 0) + 1);
@@ -261,4 +266,50 @@ describe('a worker process killed during the reload step', { skip }, () => {
     assert.match(sendReload.started[0]!.lastFailure, /worker process killed/);
     assert.deepEqual(sendReload.completed.map((c) => c.result), ['already-rebooted']);
   });
+
+  /**
+   * The worker dies inside sendReload as the device takes the reload; the device is back 1.5 s
+   * later, having booted less than a minute before its inventory, so its uptime reads the same
+   * minutes as before. The retried step must see the reload marker gone (and, where the new image
+   * booted, the image running) and never reload again. `badImage` makes the device fall back to
+   * its old image: then only the marker tells.
+   */
+  for (const [hostname, badImage] of [['crash-c', false], ['crash-d', true]] as const) {
+    it(`killed inside sendReload of a device up for seconds, back in 1.5 s${badImage ? ', booting its old image again' : ''}: reloaded once`, { timeout: 300_000 }, async () => {
+      const last = workers.at(-1);
+      const worker = last && !last.hasExited() ? last : await startWorker();
+      if (badImage) lab.device(hostname).setFaults({ badImage: TARGET.fileName });
+      onReloadBegins = (name) => {
+        if (name === hostname) worker.killNow();
+      };
+      const { workflowId } = await postJson<{ workflowId: string }>(apiSide, '/upgrades', { device: hostname, imageId, reloadTimeoutSeconds: 120 });
+      const handle = apiSide.temporal.workflow.getHandle(workflowId);
+      assert.equal(await within(worker.exited, 90_000, `${hostname} to begin its reload`), 'SIGKILL');
+      onReloadBegins = undefined;
+      const orphan = await pendingActivity(handle, 'sendReload');
+      assert.ok(orphan, 'sendReload was running when the worker died');
+      const next = await startWorker();
+      await until(`${hostname} to come back`, () => (lab.device(hostname).state().reachable ? true : undefined), 30_000);
+      await apiSide.temporal.activity.fail({ workflowId, activityId: orphan.activityId! }, new Error('worker process killed (test stands in for the start-to-close timeout)'));
+
+      let outcome: string;
+      try {
+        outcome = (await resultWithin(handle, 120_000, workers)).outcome;
+      } catch (error) {
+        // A device that falls back to its old image ends rolled back (a failed workflow).
+        if (!badImage) throw error;
+        outcome = String((await handle.query<{ outcome?: string }>('status')).outcome);
+      }
+      assert.equal(outcome, badImage ? 'rolled-back' : 'upgraded');
+      const state = lab.device(hostname).state();
+      assert.equal(reloadsBegun.get(hostname), 1, 'one reload began on the device');
+      assert.equal(state.reloadCount, 1);
+      assert.equal(state.runningImage, badImage ? 'cat9k_iosxe.17.06.05.SPA.bin' : TARGET.fileName);
+      assert.deepEqual(state.savedAliases, [], 'no reload marker was saved');
+      const sendReload = traceOf(await handle.fetchHistory(), 'sendReload');
+      assert.equal(sendReload.started.at(-1)?.attempt, 2, 'sendReload was attempted again after the crash');
+      assert.ok(sendReload.started.at(-1)!.identity.startsWith(next.identityPrefix));
+      assert.deepEqual(sendReload.completed.map((c) => c.result), ['already-rebooted']);
+    });
+  }
 });
