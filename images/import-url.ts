@@ -11,10 +11,15 @@ export interface ImportUrl {
   fileName: string;
 }
 
-/** The URL with user and password replaced by `***` (nothing else changed). */
+/**
+ * What may be shown of an import URL: scheme, host and path. User and password become `***@`,
+ * every query value `***` (a `?token=…` is a credential as much as a password), the fragment goes.
+ */
 export function displayUrlOf(url: URL): string {
   const credentials = url.username || url.password ? '***@' : '';
-  return `${url.protocol}//${credentials}${url.host}${url.pathname}${url.search}`;
+  const names = [...url.searchParams.keys()].map((name) => `${encodeURIComponent(name)}=***`);
+  const query = url.search ? `?${names.join('&')}` : '';
+  return `${url.protocol}//${credentials}${url.host}${url.pathname}${query}`;
 }
 
 /** Parses an import URL; `{ error }` says what is wrong without echoing credentials. */

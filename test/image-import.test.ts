@@ -67,6 +67,12 @@ async function waitImport(workflowId: string, timeoutMs = 60_000): Promise<{ vie
   throw new Error(`import ${workflowId} did not finish in time`);
 }
 
+const SIGNED_NAME = 'cat9k_iosxe.17.12.05.SPA.bin';
+const SIGNED_TOKEN = `tok-${randomBytes(12).toString('hex')}`;
+const signedBytes = randomBytes(200 * 1024);
+/** What the signed-URL server was asked for, query included. */
+const signedRequests: string[] = [];
+
 async function importAndWait(body: unknown): Promise<{ view: ImportView; seen: ImportView[]; workflowId: string }> {
   const started = await startImport(body);
   assert.equal(started.status, 202, JSON.stringify(started.body));
@@ -107,7 +113,10 @@ before(async () => {
   netswim = await startTestNetswim(temporal.address, { env: { NETSWIM_IMPORT_INSECURE_TLS: '1', NETSWIM_MAX_IMAGE_BYTES: String(4 * 1024 * 1024), NETSWIM_PROGRESS_INTERVAL: '1s' } });
   plain = http.createServer((req, res) => {
     const path = req.url ?? '';
-    if (path === `/slow/${SLOW_NAME}`) {
+    if (path.startsWith(`/signed/${SIGNED_NAME}?`)) {
+      signedRequests.push(path);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': signedBytes.length }).end(signedBytes);
+    } else if (path === `/slow/${SLOW_NAME}`) {
       // About 5 s in 8 pieces, so that heartbeats (every 2 s, sent every 1 s) show the download under way.
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': slowBytes.length });
       const piece = Math.ceil(slowBytes.length / 8);
@@ -164,6 +173,23 @@ after(async () => {
 });
 
 describe('image import from a URL', () => {
+  it('masks every query value of a signed URL (?token=…) in the record, the answers and the histories, and still downloads with it', async () => {
+    const url = `${plainBase}/signed/${SIGNED_NAME}?token=${SIGNED_TOKEN}&expires=1767225600#part`;
+    const { view, workflowId } = await importAndWait({ url });
+    assert.equal(view.execution, 'COMPLETED', view.error);
+    assert.deepEqual(signedRequests, [`/signed/${SIGNED_NAME}?token=${SIGNED_TOKEN}&expires=1767225600`], 'the server got the whole URL');
+    const record = (await images()).find((i) => i.fileName === SIGNED_NAME);
+    assertImage(record, signedBytes, SIGNED_NAME);
+    assert.equal(record?.source, `${plainBase}/signed/${SIGNED_NAME}?token=***&expires=***`);
+    for (const answer of answers) assert.ok(!answer.includes(SIGNED_TOKEN), `an API answer shows the token: ${answer}`);
+    const handle = netswim.temporal.workflow.getHandle(workflowId);
+    const history = JSON.stringify(await handle.fetchHistory(), decodeBytes);
+    assert.ok(history.includes('token=***'), 'the history was decoded and names the masked URL');
+    assert.ok(!history.includes(SIGNED_TOKEN), 'no token in the history');
+    const description = await handle.describe();
+    assert.ok(!JSON.stringify(description.raw).includes(SIGNED_TOKEN), 'no token in the static details');
+  });
+
   it('imports over HTTP with progress observable while it runs', async () => {
     const { view, seen } = await importAndWait({ url: `${plainBase}/slow/${SLOW_NAME}` });
     assert.equal(view.execution, 'COMPLETED', view.error);
