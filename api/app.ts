@@ -80,6 +80,8 @@ export function createApi(deps: ApiDeps): Hono<Env> {
   const jsonLimit = bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'request body larger than 64 KiB' }, 413) });
 
   app.onError((error, c) => {
+    // A path with malformed percent-encoding (`/upgrades/%E0%A4%A`) is bad input, not a fault.
+    if (error instanceof URIError) return c.json({ error: `the path ${JSON.stringify(c.req.path)} is not valid percent-encoding` }, 400);
     deps.logger.error('api error', { path: c.req.path, error: error.message });
     return c.json({ error: 'internal error' }, 500);
   });

@@ -5,6 +5,7 @@ import type { Logger } from '../runtime/logger.ts';
 import type { Database } from '../store/database.ts';
 import type { AuthVariables } from './auth.ts';
 import { describeZodError, SitePath } from './schemas.ts';
+import { controlCharacterIn } from '../domain/json-text.ts';
 
 export type Env = { Variables: AuthVariables };
 
@@ -25,6 +26,10 @@ export async function parseJson<S extends z.ZodType>(c: Context<Env>, schema: S)
     body = await c.req.json();
   } catch {
     return { ok: false, response: c.json({ error: 'request body is not valid JSON' }, 400) };
+  }
+  const control = controlCharacterIn(body);
+  if (control) {
+    return { ok: false, response: c.json({ error: `${control.path}: contains the control character ${control.code} (line breaks and control characters are refused in every value)` }, 400) };
   }
   return parseValue(c, schema, body);
 }

@@ -1,4 +1,5 @@
 // What the API accepts. Everything from outside is parsed here; unknown fields are refused.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEVICE_ROLES as GOLDEN_ROLES, normalizeSitePath } from '../domain/golden.ts';
 import { SITE_KINDS } from '../domain/sites.ts';
@@ -8,7 +9,17 @@ import { DISTRIBUTION_PROTOCOLS } from '../distribution/site-servers.ts';
 
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/;
 const FAMILY = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/**
+ * A device address: an IPv4 or IPv6 address (node:net's parser), or a DNS name of labels of 1-63
+ * letters, digits and inner hyphens, 253 characters at most. A dotted all-numeric string that is
+ * no IPv4 address (`127.0.0.256`) is neither.
+ */
+export function isDeviceAddress(address: string): boolean {
+  if (isIP(address) !== 0) return true;
+  if (address.length > 253 || /^[\d.]+$/.test(address)) return false;
+  return address.split('.').every((label) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
+}
 
 export const DEVICE_ROLES = ['ACCESS', 'DISTRIBUTION', 'CORE', 'BORDER ROUTER', 'UNKNOWN'] as const;
 
@@ -26,7 +37,7 @@ const Family = z.string().regex(FAMILY, 'family: letters, digits, _ and -, up to
 
 // Device fields without defaults: a change names only what it changes.
 const deviceFields = {
-  address: z.string().refine((a) => IPV4.test(a) || HOSTNAME.test(a), 'address must be an IPv4 address or a DNS name'),
+  address: z.string().refine(isDeviceAddress, 'address must be an IPv4 or IPv6 address or a DNS name'),
   port: z.number().int().min(1).max(65535),
   platform: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'platform: lower-case letters, digits, _ and -'),
   site: SitePath,

@@ -37,7 +37,14 @@ function parseRange(header: string | undefined, size: number): { start: number; 
 }
 
 async function handle(store: ImageStore, logger: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const match = IMAGE_PATH.exec(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  } catch {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('the path is not valid percent-encoding\n');
+    return;
+  }
+  const match = IMAGE_PATH.exec(path);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;

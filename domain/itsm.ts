@@ -2,6 +2,7 @@
 // API share, and the pure rules a callback must pass before netswim believes it. No I/O and no
 // Node APIs here (workflows import these types); the HMAC itself is computed in itsm/signature.ts,
 // which hands the result to `callbackRefusal`.
+import { duplicateKeyIn } from './json-text.ts';
 
 /** A change approver's decision, as the callback route signals it to every workflow of the change. */
 export interface ApprovalDecision {
@@ -59,6 +60,9 @@ export function parseCallbackBody(rawBody: string): ItsmCallback | string {
     return 'the body is not JSON';
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'the body must be a JSON object';
+  // JSON.parse keeps the last of two equal keys: a signed body must say each thing once.
+  const duplicate = duplicateKeyIn(rawBody);
+  if (duplicate !== undefined) return `the body names ${JSON.stringify(duplicate)} twice`;
   const b = body as Record<string, unknown>;
   const allowed = new Set(['number', 'sys_id', 'decision', 'approver', 'reason', 'timestamp']);
   const unknown = Object.keys(b).find((k) => !allowed.has(k));
