@@ -139,6 +139,7 @@ export async function campaignBody(ctx: CommandContext): Promise<NewCampaign> {
     ...(failureBudget ? { failureBudget } : {}),
     ...(plan ? { plan } : {}),
     ...(reloadTimeoutSeconds !== undefined ? { reloadTimeoutSeconds } : {}),
+    ...(flag(ctx.options, 'allow-downgrade') ? { allowDowngrade: true } : {}),
   };
 }
 
@@ -244,6 +245,7 @@ const start: Command = {
     'activate-window': { type: 'string', value: 'NAME', help: 'activate in this maintenance window' },
     'distribute-only': { type: 'boolean', help: 'copy the image only; never activate' },
     'reload-timeout': { type: 'string', value: 'SECONDS', help: 'how long to wait for each device after reload (30-7200)' },
+    'allow-downgrade': { type: 'boolean', help: 'also upgrade devices to an image older than what they run (skipped otherwise)' },
     follow: { type: 'boolean', help: 'print a progress line whenever it changes until the campaign ends; exit 1 if it ended halted, rejected or cancelled' },
     interval: { type: 'string', value: 'SECONDS', help: 'how often to check progress with --follow (default 1)' },
   },

@@ -32,12 +32,14 @@ const start: Command = {
   options: {
     wait: { type: 'boolean', help: 'follow stage and percent until it ends; exit 1 if it failed' },
     'reload-timeout': { type: 'string', value: 'SECONDS', help: 'how long to wait for the device after reload (30-7200)' },
+    'allow-downgrade': { type: 'boolean', help: 'install the image even when it is older than what the device runs (refused otherwise)' },
     interval: { type: 'string', value: 'SECONDS', help: 'how often to check progress with --wait (default 1)' },
   },
   summary: 'upgrade a device (hostname or id) to an image: inventory, precheck, distribute, activate, reload, verify',
   async run(ctx) {
     const interval = intervalMs(stringOption(ctx.options, 'interval'));
-    const body: { device: string; imageId: string; reloadTimeoutSeconds?: number } = { device: ctx.args[0] as string, imageId: await resolveImageId(ctx.client, ctx.args[1] as string) };
+    const body: { device: string; imageId: string; reloadTimeoutSeconds?: number; allowDowngrade?: boolean } = { device: ctx.args[0] as string, imageId: await resolveImageId(ctx.client, ctx.args[1] as string) };
+    if (flag(ctx.options, 'allow-downgrade')) body.allowDowngrade = true;
     const reload = stringOption(ctx.options, 'reload-timeout');
     if (reload !== undefined) body.reloadTimeoutSeconds = Number(reload);
     const started = await ctx.client.request<{ workflowId: string; device: string; targetVersion: string }>('POST', '/upgrades', body);
