@@ -18,6 +18,9 @@ import { postJson, runUpgrade, uploadImage } from './support/upgrades.ts';
 const PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
 const NEW_IMAGE = 'cat9k_iosxe.17.09.04a.SPA.bin';
 const OLD_UNUSED = 'cat9k_iosxe.17.03.05.SPA.bin';
+// Each device gets an image of its own OS: netswim refuses the others before any precheck.
+const ISR_IMAGE = 'c2900-universalk9-mz.SPA.157-3.M5.bin';
+const NXOS_IMAGE = 'nxos64-cs.10.3.6.M.bin';
 
 /** One device per fault, and the check that must fail because of it. */
 const FAULTED: { hostname: string; faults: Partial<LabFaults>; check: string; reason: RegExp; platform?: LabPlatform }[] = [
@@ -38,6 +41,8 @@ let netswim: TestNetswim;
 let lab: Lab;
 let labDir: string;
 let imageId: string;
+let isrImageId: string;
+let nxosImageId: string;
 let oldImage: { id: string; sha256: string };
 const imageBytes = randomBytes(2 * 1024 * 1024 + 11);
 const oldBytes = randomBytes(3 * 1024 * 1024 + 5);
@@ -56,6 +61,8 @@ before(async () => {
     await postJson(netswim, '/devices', { hostname: d.hostname, address: d.address, port: d.port, platform: d.spec.platform, site: 'Global/Lab', username: 'netswim', password: PASSWORD, enableSecret: PASSWORD });
   }
   imageId = await uploadImage(netswim, NEW_IMAGE, imageBytes);
+  isrImageId = await uploadImage(netswim, ISR_IMAGE, randomBytes(1024 * 1024 + 3));
+  nxosImageId = await uploadImage(netswim, NXOS_IMAGE, randomBytes(1024 * 1024 + 7));
   const res = await netswim.api(`/images?fileName=${OLD_UNUSED}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: oldBytes });
   oldImage = (await res.json()) as { id: string; sha256: string };
 });
@@ -68,12 +75,12 @@ after(async () => {
 });
 
 describe('readiness prechecks', () => {
-  for (const { hostname, faults, check, reason } of FAULTED) {
+  for (const { hostname, faults, check, reason, platform } of FAULTED) {
     it(`${check} fails on a device with ${Object.keys(faults).join(', ')}, before anything changes`, async () => {
       const device = lab.device(hostname);
       device.setFaults(faults);
       const before = device.state();
-      const { view } = await runUpgrade(netswim, hostname, imageId);
+      const { view } = await runUpgrade(netswim, hostname, platform === 'isr2900' ? isrImageId : imageId);
       assert.equal(view.execution, 'FAILED');
       assert.match(view.error ?? '', new RegExp(`precheck failed: stopped before any change: .*${check}`));
       const result = view.status?.checks.find((c) => c.name === check);
@@ -141,7 +148,7 @@ describe('auto flash cleanup', () => {
     const device = lab.device('pc-nxos-full');
     const used = device.state().flash.reduce((sum, f) => sum + f.size, 0);
     device.setFlashSize(used + 1000);
-    const { view } = await runUpgrade(netswim, 'pc-nxos-full', imageId);
+    const { view } = await runUpgrade(netswim, 'pc-nxos-full', nxosImageId);
     assert.equal(view.execution, 'FAILED');
     const flash = view.status?.checks.find((c) => c.name === 'flash-space');
     assert.equal(flash?.status, 'fail', `${view.error} ${JSON.stringify(view.status?.checks)}`);
