@@ -57,6 +57,8 @@ import { IMMEDIATE_PLAN, itsmPlanRefusal } from '../domain/plan.ts';
 import { upgradeDirection } from '../domain/image-fit.ts';
 import { registerUpgradeListRoutes } from './upgrade-list.ts';
 import { registerItsmRoutes, type ItsmRouteConfig } from './itsm-routes.ts';
+import { recordOperatorActions } from './audit.ts';
+import { registerAuditRoutes } from './audit-routes.ts';
 
 export interface ApiDeps {
   db: Database;
@@ -67,6 +69,8 @@ export interface ApiDeps {
   tokens: TokenTable;
   maxImageBytes: number;
   logger: Logger;
+  /** Record X-Forwarded-For in the audit log (NETSWIM_API_TRUST_FORWARDED_FOR). */
+  trustForwardedFor?: boolean;
   /** ITSM approvals (POST /itsm/callback, GET /itsm/changes); absent when the integration is off. */
   itsm?: ItsmRouteConfig;
 }
@@ -86,6 +90,9 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     return c.json({ error: 'internal error' }, 500);
   });
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+
+  app.use('*', recordOperatorActions({ db: deps.db, tokens: deps.tokens, logger: deps.logger, trustForwardedFor: deps.trustForwardedFor === true }));
+  registerAuditRoutes(app, { db: deps.db, audit: requirePermission(deps.tokens, 'audit') });
 
   app.get('/health', (c) => c.json({ ok: true }));
 

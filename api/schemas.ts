@@ -285,3 +285,42 @@ export const SiteDistributionBody = z
   .object({ primary: DistributionServerName, secondary: DistributionServerName.optional() })
   .strict()
   .refine((b) => b.secondary !== b.primary, 'secondary: must be another server than the primary');
+
+// --- the operator audit log (api/audit-routes.ts) --------------------------------------------
+
+/** The opaque `nextCursor` of GET /audit: base64url of `["audit", <row id>]`. */
+export function encodeAuditCursor(id: string): string {
+  return Buffer.from(JSON.stringify(['audit', id])).toString('base64url');
+}
+
+const AuditCursor = z
+  .string()
+  .max(128)
+  .transform((cursor, ctx): string => {
+    try {
+      const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+      if (Array.isArray(value) && value.length === 2 && value[0] === 'audit' && typeof value[1] === 'string' && /^\d{1,19}$/.test(value[1])) return value[1];
+    } catch {
+      // not base64url JSON: reported below
+    }
+    ctx.addIssue({ code: 'custom', message: 'cursor: not a nextCursor from GET /audit' });
+    return z.NEVER;
+  });
+
+/** GET /audit: filters, page size and where to continue. */
+export const AuditListQuery = z
+  .object({
+    actor: z.string().min(1).max(128).optional().describe("a token holder's name, token:<id>, a token id, itsm-callback or anonymous"),
+    method: z
+      .string()
+      .transform((m) => m.toUpperCase())
+      .pipe(z.enum(['POST', 'PUT', 'PATCH', 'DELETE'], 'method: POST, PUT, PATCH or DELETE (reads are not recorded)'))
+      .optional(),
+    path: z.string().regex(/^\/[^\s]{0,999}$/, 'path: a request path such as /devices (it and every path below it)').optional(),
+    since: IsoTime.optional(),
+    until: IsoTime.optional(),
+    outcome: z.enum(['accepted', 'refused', 'error']).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    cursor: AuditCursor.optional(),
+  })
+  .strict();

@@ -9,6 +9,7 @@ export type { UpgradeView } from '../api/upgrade-status.ts';
 export type { InventoryProgress } from '../workflows/definitions.ts';
 export type { CampaignView } from '../api/campaign-routes.ts';
 export type { CampaignProgress, DeviceNote } from '../domain/campaign.ts';
+export type { AuditList } from '../api/audit-routes.ts';
 import type { ImageRecord } from '../store/images.ts';
 import type { CampaignRecord } from '../store/campaigns.ts';
 import type { DeviceNote } from '../domain/campaign.ts';

@@ -62,6 +62,16 @@ export function listOption(options: OptionValues, name: string): string[] {
   return typeof value === 'string' ? [value] : [];
 }
 
+/** `path?name=value&…` of the string options given (those not given are left out). */
+export function withQuery(path: string, options: OptionValues, names: readonly string[]): string {
+  const query = new URLSearchParams();
+  for (const name of names) {
+    const value = stringOption(options, name);
+    if (value !== undefined) query.set(name, value);
+  }
+  return query.size > 0 ? `${path}?${query.toString()}` : path;
+}
+
 /** `a,b, c` → ['a', 'b', 'c']; an empty string → []. */
 export const commaList = (value: string): string[] => value.split(',').map((v) => v.trim()).filter(Boolean);
 

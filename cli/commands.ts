@@ -8,5 +8,6 @@ import { inventoryCommands } from './inventory.ts';
 import { kgvCommands } from './kgv.ts';
 import { siteCommands } from './sites.ts';
 import { upgradeCommands } from './upgrades.ts';
+import { auditCommands } from './audit.ts';
 
-export const COMMANDS: readonly Command[] = [...imageCommands, ...kgvCommands, ...siteCommands, ...deviceCommands, ...inventoryCommands, ...complianceCommands, ...upgradeCommands, ...campaignCommands];
+export const COMMANDS: readonly Command[] = [...imageCommands, ...kgvCommands, ...siteCommands, ...deviceCommands, ...inventoryCommands, ...complianceCommands, ...upgradeCommands, ...campaignCommands, ...auditCommands];

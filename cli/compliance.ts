@@ -1,6 +1,6 @@
 // compliance: each device against its golden image.
 import type { ComplianceAnswer } from './api-types.ts';
-import { printJson, stringOption, type Command } from './command.ts';
+import { printJson, withQuery, type Command } from './command.ts';
 import { table } from './format.ts';
 
 const compliance: Command = {
@@ -12,12 +12,7 @@ const compliance: Command = {
   },
   summary: 'which devices run their golden image, which are outdated (and to what), which have none',
   async run(ctx) {
-    const query = new URLSearchParams();
-    for (const name of ['status', 'family', 'site'] as const) {
-      const value = stringOption(ctx.options, name);
-      if (value !== undefined) query.set(name, value);
-    }
-    const report = await ctx.client.get<ComplianceAnswer>(`/compliance${query.size > 0 ? `?${query.toString()}` : ''}`);
+    const report = await ctx.client.get<ComplianceAnswer>(withQuery('/compliance', ctx.options, ['status', 'family', 'site']));
     if (ctx.json) return printJson(ctx, report);
     const c = report.counts;
     ctx.print(`${c.compliant} compliant, ${c.outdated} outdated, ${c['no-golden']} without a golden image, ${c.unknown} unknown`);

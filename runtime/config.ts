@@ -13,6 +13,8 @@ const Env = z.object({
   NETSWIM_API_HOST: z.string().default('127.0.0.1'),
   NETSWIM_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   NETSWIM_API_TOKENS: z.string().optional(),
+  /** Behind a proxy that sets X-Forwarded-For: record it in the audit log (a client could forge it otherwise). */
+  NETSWIM_API_TRUST_FORWARDED_FOR: z.enum(['0', '1', 'true', 'false']).default('0'),
   NETSWIM_IMAGE_SERVICE_HOST: z.string().default('127.0.0.1'),
   NETSWIM_IMAGE_SERVICE_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   /** The URL devices use to reach the image service, when it differs from host:port (NAT, proxy). */
@@ -77,7 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     temporalAddress: e.TEMPORAL_ADDRESS,
     namespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.NETSWIM_TASK_QUEUE,
-    api: { host: e.NETSWIM_API_HOST, port: e.NETSWIM_API_PORT, tokens: e.NETSWIM_API_TOKENS, tokenFile: resolve(dataDir, 'api-token') },
+    api: { host: e.NETSWIM_API_HOST, port: e.NETSWIM_API_PORT, tokens: e.NETSWIM_API_TOKENS, tokenFile: resolve(dataDir, 'api-token'), trustForwardedFor: e.NETSWIM_API_TRUST_FORWARDED_FOR === '1' || e.NETSWIM_API_TRUST_FORWARDED_FOR === 'true' },
     imageService: {
       host: e.NETSWIM_IMAGE_SERVICE_HOST,
       port: e.NETSWIM_IMAGE_SERVICE_PORT,

@@ -147,7 +147,7 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
 
     if (runApi) {
       const { tokens, generated } = await apiTokens(config);
-      const app = createApi({ db, secretBox, imageStore, temporal, taskQueue: config.taskQueue, tokens, maxImageBytes: config.maxImageBytes, logger: logger.child({ component: 'api' }), ...(config.itsm ? { itsm: config.itsm } : {}) });
+      const app = createApi({ db, secretBox, imageStore, temporal, taskQueue: config.taskQueue, tokens, maxImageBytes: config.maxImageBytes, trustForwardedFor: config.api.trustForwardedFor, logger: logger.child({ component: 'api' }), ...(config.itsm ? { itsm: config.itsm } : {}) });
       const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
         const s = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, () => resolve(s));
         s.once('error', reject);

@@ -2,7 +2,6 @@
 // (and a real Temporal dev server, netswim's worker, and lab devices over SSH for campaigns),
 // reading its exit codes, stdout and stderr.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -16,11 +15,11 @@ import { startLab } from '../lab/fleet.ts';
 import type { Lab } from '../lab/types.ts';
 import type { DevServer } from '../scripts/temporal-dev-server.ts';
 import type { ImageRecord } from '../store/images.ts';
+import { runCli, type CliRun } from './support/cli.ts';
 import { startTestNetswim, type TestNetswim } from './support/netswim.ts';
 import { startTestTemporal } from './support/temporal.ts';
 import { postJson, uploadImage } from './support/upgrades.ts';
 
-const ROOT = join(import.meta.dirname, '..');
 const BASE = 'cat9k_iosxe.17.09.04a.SPA.bin';
 const SUB = 'cat9k-rpbase.17.09.04a.SPA.pkg';
 
@@ -42,29 +41,11 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
-/** Runs the CLI as a subprocess (asynchronously: the API under test lives in this process). */
-function cli(args: string[], env: Record<string, string | undefined> = {}, entry = 'cli/main.ts'): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const nodeArgs = entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry];
-    const child = spawn(process.execPath, [...nodeArgs, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', NETSWIM_API_URL: netswim.apiUrl, NETSWIM_API_TOKEN: token, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Runs the CLI as a subprocess against the netswim under test. */
+const cli = (args: string[], env: Record<string, string | undefined> = {}, entry = 'cli/main.ts'): Promise<Run> =>
+  runCli(args, { NETSWIM_API_URL: netswim.apiUrl, NETSWIM_API_TOKEN: token, ...env }, entry);
 
 async function ok(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
   const run = await cli(args, env);

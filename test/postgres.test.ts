@@ -18,6 +18,7 @@ import { startTestNetswim, type TestNetswim } from './support/netswim.ts';
 import { findPostgresBinDir, startTestPostgres, type TestPostgres } from './support/postgres.ts';
 import { startTestTemporal } from './support/temporal.ts';
 import { postJson, runUpgrade, uploadImage } from './support/upgrades.ts';
+import type { AuditList } from '../api/audit-routes.ts';
 
 const binDir = await findPostgresBinDir();
 // Debian's postgresql package provides the server; without it these tests cannot run here.
@@ -35,7 +36,7 @@ describe('PostgreSQL via DATABASE_URL', { skip }, () => {
   it('applies the migrations once when two processes start together', async () => {
     const [a, b] = await Promise.all([openDatabase({ databaseUrl: postgres!.url }), openDatabase({ databaseUrl: postgres!.url })]);
     const rows = await a.query<{ name: string }>('SELECT name FROM schema_migrations');
-    assert.deepEqual(rows.map((r) => r.name), ['001_images_devices_upgrades.sql', '002_device_current_upgrade.sql', '003_url_imports.sql', '004_golden_kgv.sql', '005_sites_inventory.sql', '006_flash_cleanup_audit.sql', '007_custom_checks.sql', '008_distribution_servers.sql', '009_image_vendor.sql', '010_maintenance_windows.sql', '011_itsm_changes.sql', '012_campaigns.sql']);
+    assert.deepEqual(rows.map((r) => r.name), ['001_images_devices_upgrades.sql', '002_device_current_upgrade.sql', '003_url_imports.sql', '004_golden_kgv.sql', '005_sites_inventory.sql', '006_flash_cleanup_audit.sql', '007_custom_checks.sql', '008_distribution_servers.sql', '009_image_vendor.sql', '010_maintenance_windows.sql', '011_itsm_changes.sql', '012_campaigns.sql', '014_operator_audit.sql']);
     assert.equal(a.kind, 'postgres');
     await Promise.all([a.close(), b.close()]);
   });
@@ -100,6 +101,15 @@ describe('PostgreSQL via DATABASE_URL', { skip }, () => {
       assert.equal(view.execution, 'COMPLETED', view.error);
       assert.equal(view.result?.outcome, 'upgraded');
       assert.equal(d.state().version, '17.09.04a');
+    });
+
+    it('records the changes in the audit log on PostgreSQL, newest first, paged', async () => {
+      const page = (await (await apiSide.api('/audit?limit=2')).json()) as AuditList;
+      assert.deepEqual(page.entries.map((e) => `${e.method} ${e.path} ${e.status}`), ['POST /upgrades 201', 'POST /images 201']);
+      assert.match(page.entries[0]?.resultId ?? '', /^upgrade\/pg-edge\//);
+      assert.ok(page.nextCursor);
+      const rest = (await (await apiSide.api(`/audit?cursor=${page.nextCursor}&method=POST&path=/devices`)).json()) as AuditList;
+      assert.deepEqual(rest.entries.map((e) => [e.path, e.body && (e.body as { password?: string }).password]), [['/devices', '***']]);
     });
   });
 });
