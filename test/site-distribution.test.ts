@@ -242,6 +242,9 @@ void describe('site distribution servers', { skip: skipPython }, () => {
     const d = lab.device('sw-wlc');
     // Registered as a 9800 after the site got its server (the API rule could not see it then).
     await ok('POST', '/devices', { hostname: 'sw-wlc', address: d.address, port: d.port, platform: 'cat9300', family: 'c9800', site: 'Global/Lab/Wifi', username: 'netswim', password: DEVICE_PASSWORD, enableSecret: DEVICE_PASSWORD });
+    // The lab has no Catalyst 9800 yet: a Catalyst 9300 plays one, so the image must be assigned to
+    // the c9800 family too (netswim refuses an image for another family).
+    await ok('PATCH', `/images/${imageId}`, { families: ['cat9300', 'c9800'] });
     const view = await upgrade('sw-wlc');
     const notes = events(view);
     assert.ok(notes.some((n) => /primary wlc-long \(from Global\/Lab\/Wifi\): not staged \(root location "\/images\/wireless\/9800" is 21 characters/.test(n)), notes.join('\n'));
