@@ -471,11 +471,17 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
      * sendReload; false where the platform keeps none (its uptime is precise enough).
      */
     async armReloadMarker(request: { deviceId: string; marker: string }): Promise<boolean> {
-      return onDevice(await target(request.deviceId), async (session) => {
-        if (!reloadMarkerSupported(osFamilyOf(await session.run('show version')))) return false;
-        await armReloadMarker(session, request.marker);
-        return true;
-      });
+      try {
+        return await onDevice(await target(request.deviceId), async (session) => {
+          if (!reloadMarkerSupported(osFamilyOf(await session.run('show version')))) return false;
+          await armReloadMarker(session, request.marker);
+          return true;
+        });
+      } catch (error) {
+        // Unreachable now: no marker, and sendReload decides as it did without one (it waits for the device).
+        if (error instanceof DeviceUnreachableError) return false;
+        throw error;
+      }
     },
 
     /**
