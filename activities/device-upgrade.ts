@@ -6,7 +6,7 @@ import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
 import { activeAddOnFiles, parseInstallSummary } from '../domain/parsers/install-summary.ts';
 import { DeviceOutputError } from '../domain/parsers/parse-error.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
-import { fileNameOfImage, parseShowVersion } from '../domain/parsers/show-version.ts';
+import { bootImageOf, fileNameOfImage, parseShowVersion } from '../domain/parsers/show-version.ts';
 import { parseVerifyMd5 } from '../domain/parsers/verify-md5.ts';
 import { activationMethodOf, alreadyReloaded, rebootedSince, runsTarget, type ActivationMethod, type CheckResult, type DeviceInventory, type ImageRef } from '../domain/upgrade.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -119,7 +119,7 @@ async function readState(session: CliSession): Promise<DeviceInventory> {
   const inventory: DeviceInventory = {
     hostname: version.hostname,
     version: version.version,
-    runningImage: fileNameOfImage(version.systemImage),
+    runningImage: fileNameOfImage(bootImageOf(version)),
     os,
     uptimeSeconds: version.uptimeSeconds,
     uptimeResolutionSeconds: version.uptimeResolutionSeconds,
@@ -188,7 +188,7 @@ export interface ImageOnFlash {
 async function verifyBeforeActivation(session: CliSession, image: ImageOnFlash): Promise<void> {
   const md5 = await md5OnDevice(session, image.path);
   if (md5 === image.md5) return;
-  const running = fileNameOfImage(parseShowVersion(await session.run('show version')).systemImage);
+  const running = fileNameOfImage(bootImageOf(parseShowVersion(await session.run('show version'))));
   const deleted = fileNameOfImage(image.path) !== running;
   if (deleted) await session.run(`delete /force ${image.path}`, { answers: DELETE_QUESTIONS });
   throw ApplicationFailure.nonRetryable(
@@ -254,7 +254,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
     try {
       const observedAtMs = Date.now();
       const version = parseShowVersion(await session.run('show version'));
-      const now = { version: version.version, runningImage: fileNameOfImage(version.systemImage), ...(version.installMode ? { installMode: version.installMode } : {}) };
+      const now = { version: version.version, runningImage: fileNameOfImage(bootImageOf(version)), ...(version.installMode ? { installMode: version.installMode } : {}) };
       let effectVisible = request.expect !== undefined && runsTarget(now, request.expect) && !runsTarget(request.before, request.expect);
       if (!effectVisible && request.expectAddOn && !(request.before.activeAddOns ?? []).includes(request.expectAddOn)) {
         effectVisible = (await readActiveAddOns(session))?.includes(request.expectAddOn) ?? false;
@@ -343,7 +343,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
               progress.phase = 'verifying';
               const md5 = await md5OnDevice(session, path);
               if (md5 === image.md5) return { copied: false, md5, seconds: (Date.now() - started) / 1000, attempts };
-              if (image.fileName === fileNameOfImage(parseShowVersion(await session.run('show version')).systemImage)) {
+              if (image.fileName === fileNameOfImage(bootImageOf(parseShowVersion(await session.run('show version'))))) {
                 throw ApplicationFailure.nonRetryable(
                   `${path} is the running image but its MD5 ${md5} differs from the repository's ${image.md5}; refusing to overwrite it`,
                   'RunningImageConflict',

@@ -6,7 +6,7 @@ import { flashBytesNeeded, planFlashCleanup, type FlashCleanupPlan } from '../do
 import { findCliError } from '../domain/parsers/cli-error.ts';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
-import { parseShowVersion } from '../domain/parsers/show-version.ts';
+import { bootImageOf, parseShowVersion } from '../domain/parsers/show-version.ts';
 import type { ImageRef } from '../domain/upgrade.ts';
 import type { Queryable } from '../store/database.ts';
 import { recordCleanupDeletion } from '../store/flash-cleanup-audit.ts';
@@ -38,7 +38,7 @@ async function currentPlan(session: CliSession, image: ImageRef): Promise<{ plan
   const plan = planFlashCleanup({
     flash,
     bytesNeeded: flashBytesNeeded(image.sizeBytes),
-    runningImage: parseShowVersion(versionOutput).systemImage,
+    runningImage: bootImageOf(parseShowVersion(versionOutput)),
     installingImage: image.fileName,
     bootVariables: boot,
     os: family,

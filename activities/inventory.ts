@@ -23,7 +23,8 @@ export interface InventoryActivityDeps {
 export interface DeviceInventorySummary {
   hostname: string;
   version: string;
-  runningImage: string;
+  /** Null where `show version` names no boot image. */
+  runningImage: string | null;
   installMode?: 'INSTALL' | 'BUNDLE';
   family?: string;
   /** Files on the boot file system. */
@@ -51,7 +52,8 @@ export async function readDeviceFacts(session: CliSession): Promise<DeviceInvent
   const family = model ? familyOfModel(model) : undefined;
   return {
     runningVersion: version.version,
-    runningImage: fileNameOfImage(version.systemImage),
+    // Catalyst 4500 on IOS-XE 3.3 prints no image line: its version is still worth recording.
+    runningImage: version.systemImage ? fileNameOfImage(version.systemImage) : null,
     ...(version.installMode ? { installMode: version.installMode } : {}),
     ...(version.configRegister ? { configRegister: version.configRegister } : {}),
     ...(model ? { model } : {}),

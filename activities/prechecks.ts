@@ -4,7 +4,7 @@
 import { cleanupCapacity, flashBytesNeeded, supportsAutoCleanup } from '../domain/flash-cleanup.ts';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
-import { parseShowVersion } from '../domain/parsers/show-version.ts';
+import { bootImageOf, parseShowVersion } from '../domain/parsers/show-version.ts';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   checkConfigRegister,
@@ -134,7 +134,7 @@ export async function runPrechecks(session: CliSession, request: PrecheckRequest
         const reclaimable = cleanupCapacity({
           flash,
           bytesNeeded: flashBytesNeeded(request.image.sizeBytes),
-          runningImage: version.systemImage,
+          runningImage: bootImageOf(version),
           installingImage: request.image.fileName,
           bootVariables: boot,
           os: family,

@@ -37,7 +37,8 @@ export interface DeviceInventoryRecord {
   model?: string;
   serial?: string;
   runningVersion: string;
-  runningImage: string;
+  /** Null where `show version` names no boot image. */
+  runningImage: string | null;
   installMode?: 'INSTALL' | 'BUNDLE';
   configRegister?: string;
 }

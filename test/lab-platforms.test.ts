@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
-import { fileNameOfImage, parseShowVersion } from '../domain/parsers/show-version.ts';
+import { bootImageOf, fileNameOfImage, parseShowVersion } from '../domain/parsers/show-version.ts';
 import { parseVerifyMd5 } from '../domain/parsers/verify-md5.ts';
 import { startLab } from '../lab/fleet.ts';
 import type { DeviceSpec, Lab, LabPlatform } from '../lab/types.ts';
@@ -77,7 +77,7 @@ void describe('lab platforms: real formats, read by netswim parsers', () => {
     // NX-OS names the device on `Device name:`; `Kernel uptime is` gives the uptime, not a name.
     assert.equal(nx.hostname, 'N9K-LAB-15');
     assert.equal(nx.uptimeSeconds, 60 * 86400 + 17 * 3600 + 26 * 60 + 51);
-    assert.equal(fileNameOfImage(nx.systemImage), 'nxos64-cs.10.4.5.M.bin');
+    assert.equal(fileNameOfImage(bootImageOf(nx)), 'nxos64-cs.10.4.5.M.bin');
     const nxDir = parseDirFlash(await fixture('nxos-dir-bootflash.txt'));
     assert.equal(nxDir.totalBytes, 3_697_471_488);
     assert.equal(nxDir.freeBytes, 2_166_267_904);
@@ -102,7 +102,7 @@ void describe('lab platforms: real formats, read by netswim parsers', () => {
       if (platform === 'n9k') assert.match(text, new RegExp(`^  Device name: ${hostname}$`, 'm'));
       else assert.equal(version.hostname, hostname);
       assert.equal(version.systemImage, expected.image);
-      assert.equal(fileNameOfImage(version.systemImage), state.runningImage);
+      assert.equal(fileNameOfImage(bootImageOf(version)), state.runningImage);
       assert.equal(version.installMode, expected.mode);
       assert.equal(version.configRegister, expected.register);
       assert.ok(version.uptimeSeconds > 3 * 86_400);

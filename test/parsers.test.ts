@@ -6,7 +6,7 @@ import { isSafeFileName, parseImageFileName } from '../domain/image-name.ts';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
 import { DeviceOutputError } from '../domain/parsers/parse-error.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
-import { fileNameOfImage, parseShowVersion, parseUptime } from '../domain/parsers/show-version.ts';
+import { bootImageOf, fileNameOfImage, parseShowVersion, parseUptime } from '../domain/parsers/show-version.ts';
 import { parseVerifyMd5 } from '../domain/parsers/verify-md5.ts';
 import { plannedBootVariables, rebootedSince, runsTarget, type DeviceInventory, type ImageRef } from '../domain/upgrade.ts';
 import { compareVersions, sameVersion } from '../domain/version.ts';
@@ -91,7 +91,8 @@ const REAL_SHOW_VERSIONS: {
     systemImage: 'bootflash:packages.conf',
     fileName: 'packages.conf',
     configRegister: '0x2102',
-    // no switch table and no "Installation mode" line: the mode is not shown
+    // no switch table and no "Installation mode" line: booting packages.conf is INSTALL mode
+    installMode: 'INSTALL',
     uptimeSeconds: 4 * WEEK + 14 * 3600 + 49 * 60,
   },
   {
@@ -113,6 +114,7 @@ const REAL_SHOW_VERSIONS: {
     systemImage: 'bootflash:asr1001-universalk9.03.09.01.S.153-2.S1.bin',
     fileName: 'asr1001-universalk9.03.09.01.S.153-2.S1.bin',
     configRegister: '0x2102',
+    installMode: 'BUNDLE',
     uptimeSeconds: DAY + 15 * 3600 + 32 * 60,
   },
   {
@@ -160,7 +162,7 @@ describe('show version', () => {
       assert.equal(v.hostname, real.hostname);
       assert.equal(v.version, real.version);
       assert.equal(v.systemImage, real.systemImage);
-      assert.equal(fileNameOfImage(v.systemImage), real.fileName);
+      assert.equal(fileNameOfImage(bootImageOf(v)), real.fileName);
       assert.equal(v.configRegister, real.configRegister);
       assert.equal(v.installMode, real.installMode);
       assert.equal(v.uptimeSeconds, real.uptimeSeconds);
@@ -173,10 +175,10 @@ describe('show version', () => {
   it('reads the IOS XE release of a 3.x router, not its IOSd version', () => {
     const v = parseShowVersion(fixture('show-version/iosxe-asr1001-03.09.01.S-bundle.txt'));
     assert.notEqual(v.version, '15.3(2)S1');
-    assert.equal(parseImageFileName(fileNameOfImage(v.systemImage))?.version, '03.09.01S');
+    assert.equal(parseImageFileName(fileNameOfImage(bootImageOf(v)))?.version, '03.09.01S');
     assert.equal(compareVersions(v.version, '3.9.1S'), 0);
     // After an upgrade to that image, the router counts as running it (else: "activation failed", rollback).
-    const fileName = fileNameOfImage(v.systemImage);
+    const fileName = fileNameOfImage(bootImageOf(v));
     const image: ImageRef = { imageId: 'i', fileName, version: parseImageFileName(fileName)!.version, sizeBytes: 1, md5: 'm', sha256: 's' };
     assert.ok(runsTarget({ version: v.version, runningImage: fileName }, image));
   });

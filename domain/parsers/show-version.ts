@@ -1,16 +1,28 @@
-// Parser for `show version` on IOS, IOS-XE and NX-OS.
+// Parser for `show version` on IOS, IOS-XE and NX-OS. It reads what an upgrade decides on (the
+// OS, its release, the boot image, the install mode) and refuses, naming what it missed, output
+// it cannot place: a guess here would choose the wrong activation method on a production box.
+import type { OsFamily } from '../upgrade.ts';
 import { DeviceOutputError } from './parse-error.ts';
 
 export interface ShowVersion {
+  os: OsFamily;
   hostname: string;
+  /** The release the image is named after: `17.09.04a`, `03.09.01.S`, `15.2(7)E2`, `9.3(15)`. */
   version: string;
-  /** Boot image as the device names it, e.g. `flash:cat9k_iosxe.17.09.04a.SPA.bin`. */
-  systemImage: string;
+  /**
+   * Boot image as the device names it, e.g. `flash:cat9k_iosxe.17.09.04a.SPA.bin`; the system
+   * image on NX-OS. Absent where the device prints no image line (Catalyst 4500 on IOS-XE 3.3):
+   * `bootImageOf` refuses it where an upgrade needs it.
+   */
+  systemImage?: string;
+  /** NX-OS 5000/6000/7000 and older 3000: the kickstart image booted with the system image. */
+  kickstartImage?: string;
   /** Uptime in seconds (minute resolution on IOS). */
   uptimeSeconds: number;
   /** The smallest unit the uptime is printed in: 60 on IOS and IOS-XE, 1 where seconds are printed (NX-OS). */
   uptimeResolutionSeconds: number;
   configRegister?: string;
+  /** IOS-XE only: INSTALL when it boots a packages.conf, BUNDLE when it boots a .bin. */
   installMode?: 'INSTALL' | 'BUNDLE';
 }
 
@@ -23,11 +35,11 @@ const UNIT_SECONDS: Record<string, number> = {
   second: 1,
 };
 
-/** `1 week, 2 days, 3 hours, 4 minutes` → seconds. */
+/** `1 week, 2 days, 3 hours, 4 minutes`, `123 day(s), 5 hour(s)` → seconds. */
 export function parseUptime(text: string): number {
   let seconds = 0;
   let matched = false;
-  for (const m of text.matchAll(/(\d+)\s+(year|week|day|hour|minute|second)s?/g)) {
+  for (const m of text.matchAll(/(\d+)\s+(year|week|day|hour|minute|second)s?\b/g)) {
     seconds += Number(m[1]) * (UNIT_SECONDS[m[2]!] ?? 0);
     matched = true;
   }
@@ -35,45 +47,104 @@ export function parseUptime(text: string): number {
   return seconds;
 }
 
+// Oldest classic IOS train netswim is tested on; older releases are refused, not guessed at.
+const OLDEST_IOS_MAJOR = 12.2;
+
+function osOf(output: string): OsFamily | undefined {
+  // A capture may start below the banner: NX-OS's software lines still say what it is.
+  if (/Cisco Nexus Operating System|^\s*NXOS:\s+version|^\s*kickstart:\s+version/m.test(output)) return 'nx-os';
+  if (/Cisco IOS XE Software|IOS-XE Software|^IOS XE Version:/m.test(output)) return 'ios-xe';
+  if (/Cisco IOS Software|^IOS \(tm\)/m.test(output)) return 'ios';
+  return undefined;
+}
+
+function releaseOf(os: OsFamily, output: string, fail: (problem: string) => never): string {
+  if (os === 'nx-os') {
+    return (/^\s*NXOS:\s+version\s+(\S+)/m.exec(output) ?? /^\s*system:\s+version\s+(\S+)/m.exec(output))?.[1] ?? fail('no "NXOS: version" or "system: version" line');
+  }
+  // IOSd's line: `Cisco IOS Software [Fuji], … Version 16.9.5, CUST-SPECIAL:…` / `…, Version 15.2(2)E7, RELEASE…`.
+  const iosd = /^(?:Cisco IOS Software|IOS \(tm\)).*?,\s*Version\s+([^,\s]+)/m.exec(output)?.[1];
+  if (os === 'ios') return iosd ?? fail('no "Cisco IOS Software, … Version" line');
+  // 16.x and later name the IOS-XE release first; a special or engineering build names its build
+  // there (`V169_5_SR689355441_2`, `BLD_…`), and then IOSd's line carries the release.
+  const xe = /^Cisco IOS XE Software, Version\s+(\S+)/m.exec(output)?.[1];
+  if (xe && /^\d+\.\d+/.test(xe)) return xe;
+  // 3.x: the IOS-XE release on its own line (ASR 1000) or as the version of the IOS-XE Software line (Catalyst).
+  const xe3 = /^IOS XE Version:\s+(\S+)/m.exec(output)?.[1] ?? /IOS-XE Software.*?,\s*Version\s+([^,\s]+)/.exec(output)?.[1];
+  return xe3 ?? iosd ?? fail('no "Cisco IOS XE Software, Version" line');
+}
+
+function installModeOf(output: string, systemImage: string | undefined, fail: (problem: string) => never): 'INSTALL' | 'BUNDLE' | undefined {
+  const fromImage = systemImage === undefined ? undefined : /\.conf$/i.test(systemImage) ? 'INSTALL' : 'BUNDLE';
+  const printed = new Set([
+    ...[...output.matchAll(/Installation mode is (INSTALL|BUNDLE)/g)].map((m) => m[1]!),
+    ...[...output.matchAll(/^\*?\s*\d+\s+\d+\s+\S+\s+\S+\s+\S+\s+(INSTALL|BUNDLE)\s*$/gm)].map((m) => m[1]!),
+  ]);
+  if (printed.size > 1) fail('stack members report different install modes (INSTALL and BUNDLE)');
+  const said = [...printed][0] as 'INSTALL' | 'BUNDLE' | undefined;
+  if (said && fromImage && said !== fromImage) fail(`the device says ${said} mode but boots ${systemImage}`);
+  return said ?? fromImage;
+}
+
 export function parseShowVersion(output: string): ShowVersion {
   const fail = (problem: string): never => {
     throw new DeviceOutputError('show version', problem, output);
   };
-  // IOS-XE names its release first; older 3.x routers (ASR1000 3.9S) print it on an
-  // `IOS XE Version:` line under the IOSd version (15.3(2)S1), which is not the image's release.
-  const version =
-    /Cisco IOS XE Software, Version\s+(\S+)/.exec(output)?.[1] ??
-    /^IOS XE Version:\s+(\S+)/m.exec(output)?.[1] ??
-    /Cisco IOS Software.*?,\s*Version\s+([^,\s]+)/.exec(output)?.[1] ??
-    /NXOS:\s+version\s+(\S+)/.exec(output)?.[1] ??
-    fail('no version line');
+  const os = osOf(output) ?? fail('not the output of IOS, IOS-XE or NX-OS (no "Cisco IOS Software", "Cisco IOS XE Software" or "Cisco Nexus Operating System" line)');
+  // Cisco's engineering builds carry a date for a release: no image name or version compares with it.
+  const experimental = /Experimental Version\s+(\S+)/.exec(output)?.[1];
+  if (experimental) fail(`an experimental build (Experimental Version ${experimental}), not a release netswim can compare images with`);
+  const version = releaseOf(os, output, fail);
+
+  const kickstartImage = /kickstart image file is:\s+(\S+)/.exec(output)?.[1];
+  const systemImage =
+    /System image file is "([^"]+)"/.exec(output)?.[1] ??
+    /NXOS image file is:\s+(\S+)/.exec(output)?.[1] ??
+    /system image file is:\s+(\S+)/.exec(output)?.[1];
+  if (os === 'nx-os' && /(^|[/:])aci-/.test(`${kickstartImage ?? ''} ${systemImage ?? ''}`)) {
+    fail(`an ACI-mode switch (${kickstartImage ?? systemImage}): its images are managed by the APIC, not netswim`);
+  }
+  if (os === 'ios') {
+    const train = /^(\d+)\.(\d+)/.exec(version);
+    if (!train || Number(`${train[1]}.${train[2]}`) < OLDEST_IOS_MAJOR) fail(`IOS ${version} is older than ${OLDEST_IOS_MAJOR}, the oldest release netswim supports`);
+  }
+  if (os === 'nx-os' && !systemImage) fail('no "NXOS image file is" or "system image file is" line');
 
   // NX-OS names the device on its own line and prints "Kernel uptime is …", which is no hostname.
   const nxosName = /Device name:\s+(\S+)/.exec(output)?.[1];
   const kernelUptime = /Kernel uptime is\s+(.+)$/m.exec(output);
   const uptime = /^\s*(?!Kernel\s)(\S+)\s+uptime is\s+(.+)$/m.exec(output);
-  const hostname = nxosName ?? uptime?.[1] ?? fail('no hostname');
-  const uptimeText = (nxosName ? kernelUptime?.[1] : undefined) ?? uptime?.[2] ?? kernelUptime?.[1] ?? fail('no uptime');
-
-  const systemImage =
-    /System image file is "([^"]+)"/.exec(output)?.[1] ??
-    /NXOS image file is:\s+(\S+)/.exec(output)?.[1] ??
-    fail('no system image file');
-
-  const mode = /Installation mode is (INSTALL|BUNDLE)/.exec(output)?.[1] ??
-    /^\*?\s*\d+\s+\d+\s+\S+\s+\S+\s+\S+\s+(INSTALL|BUNDLE)\s*$/m.exec(output)?.[1];
+  const hostname = nxosName ?? uptime?.[1] ?? fail('no hostname ("… uptime is" or "Device name:" line)');
+  const uptimeText = (nxosName ? kernelUptime?.[1] : undefined) ?? uptime?.[2] ?? kernelUptime?.[1] ?? fail('no uptime line');
+  let uptimeSeconds = 0;
+  try {
+    uptimeSeconds = parseUptime(uptimeText);
+  } catch {
+    fail(`cannot read the uptime "${uptimeText.trim()}"`);
+  }
 
   const result: ShowVersion = {
+    os,
     hostname,
     version,
-    systemImage,
-    uptimeSeconds: parseUptime(uptimeText),
+    uptimeSeconds,
     uptimeResolutionSeconds: /\bsecond/.test(uptimeText) ? 1 : 60,
   };
+  if (systemImage) result.systemImage = systemImage;
+  if (kickstartImage) result.kickstartImage = kickstartImage;
   const register = /Configuration register is (0x[0-9A-Fa-f]+)/.exec(output)?.[1];
   if (register) result.configRegister = register;
-  if (mode === 'INSTALL' || mode === 'BUNDLE') result.installMode = mode;
+  if (os === 'ios-xe') {
+    const mode = installModeOf(output, systemImage, fail);
+    if (mode) result.installMode = mode;
+  }
   return result;
+}
+
+/** The boot image, or a refusal naming the missing line where an upgrade cannot go on without it. */
+export function bootImageOf(version: ShowVersion): string {
+  if (version.systemImage) return version.systemImage;
+  throw new DeviceOutputError('show version', 'no "System image file is" line: netswim cannot tell which image the device runs', '');
 }
 
 /** `flash:cat9k.bin` / `bootflash:/x.bin` → `x.bin`. */

@@ -1,0 +1,219 @@
+// Every public capture of real device output for the commands netswim reads (ntc-templates and
+// genieparser, vendored by scripts/conformance/vendor.py with their provenance in
+// test/fixtures/conformance/samples.json), read by netswim's parsers and compared with the values
+// the corpus itself expects. A capture netswim does not support must be refused with a reason,
+// never read wrong; the few places where netswim reads a field differently from the corpus on
+// purpose are listed with the reason.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, describe, it } from 'node:test';
+import { DeviceOutputError } from '../domain/parsers/parse-error.ts';
+import { parseImageFileName } from '../domain/image-name.ts';
+import { parseShowBoot } from '../domain/parsers/show-boot.ts';
+import { fileNameOfImage, parseShowVersion, parseUptime, type ShowVersion } from '../domain/parsers/show-version.ts';
+import { compareVersions } from '../domain/version.ts';
+
+interface Sample {
+  command: string;
+  file: string;
+  platform: string;
+  parser?: string;
+  source: { repository: string; path: string; commit: string; licence: string };
+  expected: unknown;
+}
+
+const FIXTURES = new URL('./fixtures/conformance/', import.meta.url);
+const samples = (JSON.parse(readFileSync(new URL('samples.json', FIXTURES), 'utf8')) as { samples: Sample[] }).samples;
+const textOf = (sample: Sample) => readFileSync(new URL(sample.file, FIXTURES), 'utf8');
+
+type Outcome = 'read' | 'refused';
+const tally = new Map<string, Record<Outcome, number>>();
+function count(sample: Sample, outcome: Outcome): void {
+  const key = `${sample.command} ${sample.source.repository.split('/')[1]}/${sample.platform}`;
+  const entry = tally.get(key) ?? { read: 0, refused: 0 };
+  entry[outcome] += 1;
+  tally.set(key, entry);
+}
+
+after(() => {
+  const lines = [...tally.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, n]) => `${key}: ${n.read} read, ${n.refused} refused`);
+  const total = [...tally.values()].reduce((sum, n) => sum + n.read + n.refused, 0);
+  console.log(`conformance: ${total} real captures\n  ${lines.join('\n  ')}`);
+});
+
+/** Dotted numbers without leading zeros: `16.09.03` and `16.9.3` are one release. */
+const release = (text: string) => text.trim().replace(/\s*\[.*\]$/, '').replace(/(^|\.)0+(\d)/g, '$1$2');
+/** A boot image without its file system's slashes: `bootflash:///x.bin` and `bootflash:x.bin` are one file. */
+const imagePath = (text: string) => text.replace(/^([\w-]+):\/*/, '$1:');
+const pathAfterFileSystem = (text: string) => text.replace(/^[\w-]+:/, '').replace(/^\/+/, '');
+
+/** What a corpus says about one capture of `show version`, in netswim's terms. */
+interface ExpectedVersion {
+  hostname?: string;
+  version?: string;
+  /**
+   * Compared whole (`flash:x.bin`) or, where the corpus drops the file system, by path; null where
+   * the corpus says the capture names none, absent where it does not say.
+   */
+  systemImage?: string | null;
+  imagePathOnly?: boolean;
+  configRegister?: string;
+  uptime?: string | { days?: number; hours?: number; minutes?: number; seconds?: number };
+  installMode?: 'INSTALL' | 'BUNDLE';
+}
+
+function expectedVersion(sample: Sample): ExpectedVersion {
+  if (sample.source.repository === 'networktocode/ntc-templates') {
+    const [e = {}] = sample.expected as Record<string, string>[];
+    const isNxos = sample.platform === 'cisco_nxos';
+    const found: ExpectedVersion = { hostname: e.hostname, version: isNxos ? e.os : e.version, uptime: e.uptime };
+    // ntc's NX-OS boot_image is the kickstart image where there is one; netswim's systemImage is the system image.
+    if (!isNxos) Object.assign(found, { systemImage: e.running_image || null, imagePathOnly: true });
+    if (isNxos && e.boot_image && !/kickstart/.test(e.boot_image)) found.systemImage = e.boot_image;
+    if (e.config_register) found.configRegister = e.config_register;
+    return found;
+  }
+  const root = sample.expected as { version?: Record<string, unknown>; platform?: Record<string, Record<string, unknown>> };
+  if (root.platform) {
+    const { hardware = {}, software = {} } = root.platform;
+    const kernel = (root.platform.kernel_uptime ?? undefined) as ExpectedVersion['uptime'];
+    return {
+      hostname: hardware.device_name as string,
+      version: software.system_version as string,
+      systemImage: software.system_image_file as string,
+      ...(kernel ? { uptime: kernel } : {}),
+    };
+  }
+  const v = root.version ?? {};
+  const found: ExpectedVersion = {
+    hostname: v.hostname as string,
+    version: (v.xe_version as string | undefined) ?? (v.version as string),
+    uptime: v.uptime as string,
+  };
+  found.systemImage = (v.system_image as string | undefined) ?? null;
+  if (v.curr_config_register) found.configRegister = v.curr_config_register as string;
+  const modes = new Set<string>();
+  if (typeof v.installation_mode === 'string') modes.add(v.installation_mode);
+  for (const member of Object.values((v.switch_num ?? {}) as Record<string, { mode?: string }>)) if (member.mode) modes.add(member.mode);
+  if (modes.size === 1) found.installMode = [...modes][0] as 'INSTALL' | 'BUNDLE';
+  return found;
+}
+
+const uptimeSecondsOf = (uptime: NonNullable<ExpectedVersion['uptime']>) =>
+  typeof uptime === 'string'
+    ? parseUptime(uptime)
+    : (uptime.days ?? 0) * 86400 + (uptime.hours ?? 0) * 3600 + (uptime.minutes ?? 0) * 60 + (uptime.seconds ?? 0);
+
+/**
+ * Captures netswim refuses, and why: the reason must appear in the refusal. Each is a platform
+ * netswim does not upgrade, or output that lacks what an upgrade decision needs.
+ */
+const REFUSED_VERSIONS: Record<string, RegExp> = {
+  // Cisco's own engineering builds: dated, not releases; no golden image compares with them.
+  ...Object.fromEntries(
+    ['10', '1783', '5', '7', '8', '9500h_standalone', '9500h_svl', 'IE_3105_18T2C', 'asr1k', 'c3850', 'c8000v', 'c9300'].map((name) => [
+      `show-version/genie-iosxe-ShowVersion-golden_output_${name}.txt`,
+      /experimental build/,
+    ]),
+  ),
+  // IOS 11.x and 12.1 (Catalyst 2940, 2500 and 3000 routers): older than netswim supports.
+  'show-version/genie-iosxe-ShowVersion-golden_output_2.txt': /IOS 12\.1\(22\)EA12 is older than 12\.2/,
+  'show-version/genie-iosxe-ShowVersion-golden_output_ios_1.txt': /IOS 11\.0\(10c\)XB1 is older/,
+  'show-version/genie-iosxe-ShowVersion-golden_output_ios_2.txt': /IOS 11\.2\(5\)P is older/,
+  // ACI-mode leaves run APIC-managed images: not NX-OS standalone, not upgraded by netswim.
+  'show-version/ntc-cisco_nxos-cisco_nxos_show_version1.txt': /ACI/,
+  'show-version/genie-nxos-ShowVersion-golden_output_4.txt': /ACI/,
+};
+
+/**
+ * Fields netswim reads differently from the corpus on purpose, with the value netswim reads.
+ * IOS-XE 3.x routers print the IOSd release first and the IOS-XE release on its own line; the
+ * image file is named after the IOS-XE release, so that is the version netswim compares.
+ */
+const READS_DIFFERENTLY: Record<string, Partial<Record<keyof ExpectedVersion, { netswim: string; why: string }>>> = {
+  'show-version/ntc-cisco_ios-cisco_ios_show_version2.txt': {
+    version: { netswim: '03.09.01.S', why: 'ntc reads the IOSd release 15.3(2)S1; the image asr1001-universalk9.03.09.01.S.153-2.S1.bin is IOS-XE 3.9.1S' },
+  },
+};
+
+function assertShowVersion(sample: Sample, read: ShowVersion): void {
+  const expected = expectedVersion(sample);
+  const differs = READS_DIFFERENTLY[sample.file] ?? {};
+  const want = <K extends keyof ExpectedVersion>(field: K): ExpectedVersion[K] | string =>
+    differs[field] ? differs[field].netswim : expected[field];
+  assert.equal(read.hostname, want('hostname'), 'hostname');
+  assert.equal(release(read.version), release(String(want('version'))), 'version');
+  const image = want('systemImage');
+  if (typeof image === 'string') {
+    assert.ok(read.systemImage, 'the corpus names a boot image, netswim read none');
+    if (expected.imagePathOnly) assert.equal(pathAfterFileSystem(read.systemImage), pathAfterFileSystem(image), 'system image');
+    else assert.equal(imagePath(read.systemImage), imagePath(image), 'system image');
+  } else if (image === null) {
+    assert.equal(read.systemImage, undefined, 'netswim read a boot image the corpus does not see');
+  }
+  if (expected.configRegister) assert.equal(read.configRegister, want('configRegister'), 'configuration register');
+  if (expected.uptime) assert.equal(read.uptimeSeconds, uptimeSecondsOf(expected.uptime), 'uptime');
+  if (expected.installMode) assert.equal(read.installMode, want('installMode'), 'install mode');
+  // A bundle's file name carries its release: it must be the one the device reports.
+  const named = read.systemImage ? parseImageFileName(fileNameOfImage(read.systemImage)) : undefined;
+  if (named) assert.equal(compareVersions(named.version, read.version), 0, `${read.systemImage} is not ${read.version}`);
+  // An IOS-XE device boots packages.conf exactly when it runs in INSTALL mode.
+  if (read.os === 'ios-xe' && read.systemImage) {
+    assert.equal(read.installMode, /\.conf$/i.test(read.systemImage) ? 'INSTALL' : 'BUNDLE', 'install mode follows the boot image');
+  }
+}
+
+describe('show version: every public capture', () => {
+  for (const sample of samples.filter((s) => s.command === 'show-version')) {
+    it(`${sample.file} (${sample.source.repository} ${sample.source.path})`, () => {
+      const text = textOf(sample);
+      const refusal = REFUSED_VERSIONS[sample.file];
+      if (refusal) {
+        assert.throws(() => parseShowVersion(text), (error: unknown) => error instanceof DeviceOutputError && refusal.test(error.message));
+        count(sample, 'refused');
+        return;
+      }
+      assertShowVersion(sample, parseShowVersion(text));
+      count(sample, 'read');
+    });
+  }
+});
+
+/** The corpus's boot list for the next reload, and the kickstart list where NX-OS has one. */
+function expectedBoot(sample: Sample): { next: string; kickstart?: string } {
+  if (sample.source.repository === 'networktocode/ntc-templates') {
+    const [e = {}] = sample.expected as Record<string, string>[];
+    return { next: e.boot_path ?? '' };
+  }
+  const e = sample.expected as {
+    next_reload_boot_variable?: string | { sup_number: Record<string, { system_variable?: string; kickstart_variable?: string }> };
+    active?: { boot_variable?: string };
+    boot_path_list?: string;
+  };
+  const next = e.next_reload_boot_variable;
+  if (typeof next === 'object') {
+    const sup = Object.values(next.sup_number)[0] ?? {};
+    return { next: sup.system_variable ?? '', ...(sup.kickstart_variable ? { kickstart: sup.kickstart_variable } : {}) };
+  }
+  return { next: next ?? e.active?.boot_variable ?? e.boot_path_list ?? '' };
+}
+
+/** `a,12;b;` → [a, b], each file without its file system's slashes (a URL keeps its `//host`). */
+const bootEntries = (list: string) =>
+  list
+    .split(';')
+    .map((entry) => entry.trim().replace(/,\d+$/, ''))
+    .filter(Boolean)
+    .map((entry) => (/^(tftp|ftp|https?|scp|sftp|rcp):/.test(entry) ? entry : entry.replace(/^([\w-]+):\/+/, '$1:')));
+
+describe('show boot / show bootvar: every public capture', () => {
+  for (const sample of samples.filter((s) => s.command === 'show-boot')) {
+    it(`${sample.file} (${sample.source.repository} ${sample.source.path})`, () => {
+      const read = parseShowBoot(textOf(sample));
+      const expected = expectedBoot(sample);
+      assert.deepEqual(read.next, bootEntries(expected.next), 'boot list for the next reload');
+      assert.deepEqual(read.kickstart, expected.kickstart === undefined ? undefined : bootEntries(expected.kickstart), 'kickstart');
+      count(sample, 'read');
+    });
+  }
+});
