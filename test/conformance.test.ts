@@ -6,10 +6,13 @@
 // purpose are listed with the reason.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { after, describe, it } from 'node:test';
 import { DeviceOutputError } from '../domain/parsers/parse-error.ts';
 import { parseImageFileName } from '../domain/image-name.ts';
+import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
+import { chassisOf, parseShowInventory } from '../domain/parsers/show-inventory.ts';
 import { fileNameOfImage, parseShowVersion, parseUptime, type ShowVersion } from '../domain/parsers/show-version.ts';
 import { compareVersions } from '../domain/version.ts';
 
@@ -213,6 +216,111 @@ describe('show boot / show bootvar: every public capture', () => {
       const expected = expectedBoot(sample);
       assert.deepEqual(read.next, bootEntries(expected.next), 'boot list for the next reload');
       assert.deepEqual(read.kickstart, expected.kickstart === undefined ? undefined : bootEntries(expected.kickstart), 'kickstart');
+      count(sample, 'read');
+    });
+  }
+});
+
+/** The corpus's listing: each file's size and whether it is a directory, and the totals. */
+function expectedDir(sample: Sample): { files: Record<string, { size: number; isDirectory: boolean }>; totalBytes?: number; freeBytes?: number } {
+  const files: Record<string, { size: number; isDirectory: boolean }> = {};
+  const optional = (text: string | undefined) => (text ? Number(text) : undefined);
+  if (sample.source.repository === 'networktocode/ntc-templates') {
+    const rows = sample.expected as Record<string, string>[];
+    for (const row of rows) {
+      const name = row.name ?? row.item_name ?? '';
+      if (!name) continue;
+      const isDirectory = row.permissions ? row.permissions.startsWith('d') : name.endsWith('/');
+      files[name.replace(/\/$/, '')] = { size: Number(row.size), isDirectory };
+    }
+    const totals = { totalBytes: optional(rows[0]?.total_size), freeBytes: optional(rows[0]?.total_free) };
+    return { files, ...totals };
+  }
+  const e = sample.expected as { dir: Record<string, unknown> & { dir?: string } } & { files?: Record<string, { size: string }>; disk_free_space?: string; disk_total_space?: string };
+  if (e.files) {
+    for (const [name, file] of Object.entries(e.files)) files[name.replace(/\/$/, '')] = { size: Number(file.size), isDirectory: name.endsWith('/') };
+    return { files, totalBytes: optional(e.disk_total_space), freeBytes: optional(e.disk_free_space) };
+  }
+  const listing = Object.entries(e.dir).find(([key]) => key !== 'dir')![1] as { files: Record<string, { size: string; permissions: string }>; bytes_total?: string; bytes_free?: string };
+  for (const [name, file] of Object.entries(listing.files)) files[name] = { size: Number(file.size), isDirectory: file.permissions.startsWith('d') };
+  return { files, totalBytes: optional(listing.bytes_total), freeBytes: optional(listing.bytes_free) };
+}
+
+/** Listings without the totals line that a space check needs: refused, naming it. */
+const REFUSED_DIRS: Record<string, RegExp> = {
+  // The capture ends before NX-OS's `bytes used / free / total` lines.
+  'dir/ntc-cisco_nxos-cisco_nxos_dir_01.txt': /bytes total/,
+  // `dir drec0:` on a Catalyst 9200 lists its recovery partition without sizes of the file system.
+  'dir/genie-iosxe-Dir-golden_output_c9200.txt': /bytes total/,
+};
+
+describe('dir: every public capture', () => {
+  for (const sample of samples.filter((s) => s.command === 'dir')) {
+    it(`${sample.file} (${sample.source.repository} ${sample.source.path})`, () => {
+      const refusal = REFUSED_DIRS[sample.file];
+      if (refusal) {
+        assert.throws(() => parseDirFlash(textOf(sample)), (error: unknown) => error instanceof DeviceOutputError && refusal.test(error.message));
+        count(sample, 'refused');
+        return;
+      }
+      const read = parseDirFlash(textOf(sample));
+      const expected = expectedDir(sample);
+      assert.deepEqual(Object.fromEntries(read.files.map((f) => [f.name, { size: f.size, isDirectory: f.isDirectory }])), expected.files, 'files');
+      assert.equal(read.totalBytes, expected.totalBytes, 'bytes total');
+      assert.equal(read.freeBytes, expected.freeBytes, 'bytes free');
+      count(sample, 'read');
+    });
+  }
+});
+
+interface ExpectedItem {
+  name: string;
+  descr: string;
+  pid: string;
+  sn: string;
+}
+
+/** The corpus's inventory items, and the chassis where it names one. */
+function expectedInventory(sample: Sample): { items: ExpectedItem[]; ordered: boolean; chassisPid?: string } {
+  const trimmed = (item: Partial<ExpectedItem>): ExpectedItem => ({
+    name: (item.name ?? '').trim(),
+    descr: (item.descr ?? '').trim(),
+    pid: (item.pid ?? '').trim(),
+    sn: (item.sn ?? '').trim(),
+  });
+  if (sample.source.repository === 'networktocode/ntc-templates') {
+    const items = (sample.expected as ExpectedItem[]).map(trimmed);
+    const chassis = items.find((item) => item.pid);
+    return { items, ordered: true, ...(chassis ? { chassisPid: chassis.pid } : {}) };
+  }
+  const e = sample.expected as { name?: Record<string, { description: string; pid: string; serial_number: string }>; main?: { chassis?: Record<string, ExpectedItem> } };
+  if (e.name) {
+    const items = Object.entries(e.name).map(([name, item]) => trimmed({ name, descr: item.description, pid: item.pid, sn: item.serial_number }));
+    // A capture that starts below the chassis (a fan module first) names no chassis to compare.
+    const chassis = e.name.Chassis;
+    return { items, ordered: false, ...(chassis ? { chassisPid: chassis.pid } : {}) };
+  }
+  // genieparser nests items by slot and PID; every object with a name and a pid is one.
+  const items: ExpectedItem[] = [];
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (typeof record.name === 'string' && typeof record.pid === 'string') items.push(trimmed(record));
+    for (const value of Object.values(record)) walk(value);
+  };
+  walk(sample.expected);
+  const chassis = Object.values(e.main?.chassis ?? {})[0];
+  return { items, ordered: false, ...(chassis?.pid ? { chassisPid: chassis.pid } : {}) };
+}
+
+describe('show inventory: every public capture', () => {
+  for (const sample of samples.filter((s) => s.command === 'show-inventory')) {
+    it(`${sample.file} (${sample.source.repository} ${sample.source.path})`, () => {
+      const read = parseShowInventory(textOf(sample)).map((item) => ({ name: item.name.trim(), descr: item.description.trim(), pid: item.pid, sn: item.serial }));
+      const expected = expectedInventory(sample);
+      if (expected.ordered) assert.deepEqual(read, expected.items, 'items');
+      else for (const item of expected.items) assert.ok(read.some((r) => isDeepStrictEqual(r, item)), `item ${JSON.stringify(item)} not read`);
+      if (expected.chassisPid) assert.equal(chassisOf(parseShowInventory(textOf(sample)))?.pid, expected.chassisPid, 'chassis');
       count(sample, 'read');
     });
   }

@@ -1,4 +1,6 @@
-// Parser for `dir flash:` / `dir bootflash:` on IOS, IOS-XE and NX-OS.
+// Parser for `dir flash:` / `dir bootflash:` on IOS, IOS-XE and NX-OS. Every line must be one
+// it knows: a file it could not read would be a file the space check and the cleanup plan do
+// not see (the running image's packages.conf, say), so an unknown line is refused, naming it.
 import { DeviceOutputError } from './parse-error.ts';
 
 export interface FlashFile {
@@ -14,35 +16,48 @@ export interface FlashListing {
   freeBytes: number;
 }
 
-// `475138  -rw-   485376536  Oct 13 2023 13:33:25 +00:00  cat9k_iosxe.17.06.05.SPA.bin`
-const IOS_ENTRY = /^\s*\d+\s+([-dlrwx]{4,10})\s+(\d+)\s+.*?\s(\S+)\s*$/;
-// NX-OS: `  1011 Oct 13 10:02:33 2023  nxos64-cs.10.2.5.M.bin`
-const NXOS_ENTRY = /^\s+(\d+)\s+\w{3}\s+\d+\s+[\d:]+\s+\d{4}\s+(\S+)\s*$/;
+// IOS / IOS-XE: `475138  -rw-   485376536  Oct 13 2023 13:33:25 +00:00  cat9k_iosxe.17.06.05.SPA.bin`.
+// Real captures also show the attributes split by a space (`-rw  -`) and `<no date>`.
+const IOS_ENTRY = /^\s*\d+\s+([-dl][-rwx ]*?[-rwx])\s+(\d+)\s+(?:<no date>|\w{3}\s+\d{1,2}\s+\d{4}\s+\d{1,2}:\d{2}:\d{2}(?:\s+[+-]\d{2}:?\d{2})?)\s+(\S+)\s*$/;
+// NX-OS: `  1011    Oct 13 10:02:33 2023  nxos64-cs.10.2.5.M.bin` (a directory ends in `/`).
+const NXOS_ENTRY = /^\s*(\d+)\s+\w{3}\s+\d{1,2}\s+\d{1,2}:\d{2}:\d{2}\s+\d{4}\s+(\S+)\s*$/;
+// Lines that carry no file: headings, totals, the echoed command and the prompt.
+const FRAME = [
+  /^\s*$/,
+  /^\s*Directory of \S+/,
+  /^\s*Usage for \S+/,
+  /^\s*\d+ bytes total \(\d+ bytes free\)\s*$/,
+  /^\s*\d+ bytes (?:used|free|total)\s*$/,
+  /^\s*No files in directory\s*$/,
+  /^\s*dir\b.*$/,
+  /^\S+[#>]\s*(?:dir\b.*)?$/,
+];
 
 export function parseDirFlash(output: string): FlashListing {
+  const fail = (problem: string): never => {
+    throw new DeviceOutputError('dir', problem, output);
+  };
   const filesystem = /Directory of (\S+?):/.exec(output)?.[1];
-  const totals =
-    /(\d+) bytes total \((\d+) bytes free\)/.exec(output) ??
-    null;
-  const nxFree = /(\d+) bytes free/.exec(output);
-  const nxTotal = /(\d+) bytes total/.exec(output);
-  if (!totals && !(nxFree && nxTotal)) {
-    throw new DeviceOutputError('dir', 'no "bytes total / bytes free" line', output);
-  }
+  const totals = /(\d+) bytes total \((\d+) bytes free\)/.exec(output);
+  const nxFree = /^\s*(\d+) bytes free/m.exec(output);
+  const nxTotal = /^\s*(\d+) bytes total/m.exec(output);
+  if (!totals && !(nxFree && nxTotal)) fail('no "bytes total / bytes free" line');
   const totalBytes = Number(totals?.[1] ?? nxTotal?.[1]);
   const freeBytes = Number(totals?.[2] ?? nxFree?.[1]);
 
   const files: FlashFile[] = [];
   for (const line of output.split(/\r?\n/)) {
     const ios = IOS_ENTRY.exec(line);
-    if (ios?.[1] && ios[2] && ios[3]) {
-      files.push({ name: ios[3], size: Number(ios[2]), isDirectory: ios[1].startsWith('d') });
+    if (ios) {
+      files.push({ name: ios[3]!, size: Number(ios[2]), isDirectory: ios[1]!.startsWith('d') });
       continue;
     }
     const nx = NXOS_ENTRY.exec(line);
-    if (nx?.[1] && nx[2]) {
-      files.push({ name: nx[2].replace(/\/$/, ''), size: Number(nx[1]), isDirectory: nx[2].endsWith('/') });
+    if (nx) {
+      files.push({ name: nx[2]!.replace(/\/$/, ''), size: Number(nx[1]), isDirectory: nx[2]!.endsWith('/') });
+      continue;
     }
+    if (!FRAME.some((frame) => frame.test(line))) fail(`cannot read the line ${JSON.stringify(line.trim())}`);
   }
   return { filesystem: filesystem ?? 'flash', files, totalBytes, freeBytes };
 }
