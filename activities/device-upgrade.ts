@@ -17,8 +17,9 @@ import { DELETE_QUESTIONS } from './cli-dialogues.ts';
 import { asActivityFailure, onDevice, resolveCliTarget } from './device-target.ts';
 import { cleanupFlash, type CleanupOutcome, type CleanupRequest } from './flash-cleanup.ts';
 import { runActivation } from './activation.ts';
-import { armReloadMarker, markersPresent, reloadMarkerSupported, removeReloadMarkers } from './reload-marker.ts';
-import { osFamilyOf, runPrechecks, SCP_COPY_QUESTIONS, type PrecheckRequest } from './prechecks.ts';
+import { armReloadMarker, markersPresent, removeReloadMarkers } from './reload-marker.ts';
+import { driverFor, driverOfShowVersion } from '../drivers/index.ts';
+import { runPrechecks, SCP_COPY_QUESTIONS, type PrecheckRequest } from './prechecks.ts';
 import { applicableCustomChecks, captureHealth, needsDevice, type HealthCapture, type HealthRequest } from './health.ts';
 import type { PrecheckResult } from '../domain/prechecks.ts';
 import { scpServiceUrl, type ScpServiceAccess } from '../distribution/scp-service.ts';
@@ -110,12 +111,12 @@ async function readState(session: CliSession): Promise<DeviceInventory> {
   const observedAtMs = Date.now();
   const versionOutput = await session.run('show version');
   const version = parseShowVersion(versionOutput);
-  const os = osFamilyOf(versionOutput);
-  const filesystem = os === 'nx-os' ? 'bootflash' : 'flash';
+  const driver = driverOfShowVersion(versionOutput);
+  const os = driver.os;
+  const filesystem = driver.bootFilesystem;
   // NX-OS `dir` has no "Directory of" header: the file system is the one we listed.
   const flash = { ...parseDirFlash(await session.run(`dir ${filesystem}:`)), filesystem };
-  // Routers on classic IOS answer `show bootvar`; Catalyst and NX-OS `show boot`.
-  const boot = parseShowBoot(await session.run(os === 'ios' ? 'show bootvar' : 'show boot'));
+  const boot = parseShowBoot(await session.run(driver.bootVariablesCommand));
   const inventory: DeviceInventory = {
     hostname: version.hostname,
     version: version.version,
@@ -129,7 +130,7 @@ async function readState(session: CliSession): Promise<DeviceInventory> {
   };
   if (version.configRegister) inventory.configRegister = version.configRegister;
   if (version.installMode) inventory.installMode = version.installMode;
-  if (os === 'ios-xe' && version.installMode === 'INSTALL') {
+  if (driver.activationMethod(version.installMode) === 'install-add-activate-commit') {
     const activeAddOns = await readActiveAddOns(session);
     if (activeAddOns) inventory.activeAddOns = activeAddOns;
   }
@@ -473,7 +474,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
     async armReloadMarker(request: { deviceId: string; marker: string }): Promise<boolean> {
       try {
         return await onDevice(await target(request.deviceId), async (session) => {
-          if (!reloadMarkerSupported(osFamilyOf(await session.run('show version')))) return false;
+          if (!driverOfShowVersion(await session.run('show version')).keepsReloadMarker) return false;
           await armReloadMarker(session, request.marker);
           return true;
         });
@@ -511,7 +512,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
     async sendActivation(request: ReloadRequest & { method: Exclude<ActivationMethod, 'boot-variable'>; fileName: string; md5?: string }): Promise<ReloadOutcome> {
       return onceSinceBefore(request, async (session) => {
         if (request.md5) await verifyBeforeActivation(session, { path: `${request.before.flash.filesystem}:${request.fileName}`, md5: request.md5 });
-        await runActivation(session, request.method, request.before.flash.filesystem, request.fileName);
+        await runActivation(session, driverFor(request.before.os), request.method, request.before.flash.filesystem, request.fileName);
         deps.logger.info('activation sent', { device: request.before.hostname, method: request.method, file: request.fileName });
       });
     },
@@ -531,7 +532,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
       }
       return onceSinceBefore({ ...request, expectAddOn: request.fileName }, async (session) => {
         if (request.md5) await verifyBeforeActivation(session, { path: `${request.before.flash.filesystem}:${request.fileName}`, md5: request.md5 });
-        await runActivation(session, 'install-add-activate-commit', request.before.flash.filesystem, request.fileName);
+        await runActivation(session, driverFor(request.before.os), 'install-add-activate-commit', request.before.flash.filesystem, request.fileName);
         deps.logger.info('add-on activation sent', { device: request.before.hostname, file: request.fileName });
       });
     },

@@ -12,7 +12,7 @@ import type { Queryable } from '../store/database.ts';
 import { recordCleanupDeletion } from '../store/flash-cleanup-audit.ts';
 import type { CliSession } from './cli-session.ts';
 import { DELETE_QUESTIONS } from './cli-dialogues.ts';
-import { osFamilyOf } from './prechecks.ts';
+import { driverOfShowVersion } from '../drivers/index.ts';
 
 export interface CleanupRequest {
   deviceId: string;
@@ -31,10 +31,11 @@ export interface CleanupOutcome {
 
 async function currentPlan(session: CliSession, image: ImageRef): Promise<{ plan: FlashCleanupPlan; filesystem: string }> {
   const versionOutput = await session.run('show version');
-  const family = osFamilyOf(versionOutput);
-  const filesystem = family === 'nx-os' ? 'bootflash' : 'flash';
+  const driver = driverOfShowVersion(versionOutput);
+  const family = driver.os;
+  const filesystem = driver.bootFilesystem;
   const flash = parseDirFlash(await session.run(`dir ${filesystem}:`));
-  const boot = parseShowBoot(await session.run(family === 'ios' ? 'show bootvar' : 'show boot')).next;
+  const boot = parseShowBoot(await session.run(driver.bootVariablesCommand)).next;
   const plan = planFlashCleanup({
     flash,
     bytesNeeded: flashBytesNeeded(image.sizeBytes),

@@ -11,7 +11,7 @@ import { listInventoryTargets, recordInventory, recordInventoryFailure, type Dev
 import type { SecretBox } from '../store/secret-box.ts';
 import type { CliSession } from './cli-session.ts';
 import { onDevice, resolveCliTarget } from './device-target.ts';
-import { osFamilyOf } from './prechecks.ts';
+import { driverOfShowVersion } from '../drivers/index.ts';
 
 export interface InventoryActivityDeps {
   db: Queryable;
@@ -41,13 +41,10 @@ export interface InventoryTarget {
 export async function readDeviceFacts(session: CliSession): Promise<DeviceInventoryRecord & { flashFiles: number; bootVariables: string[] }> {
   const versionOutput = await session.run('show version');
   const version = parseShowVersion(versionOutput);
-  const os = osFamilyOf(versionOutput);
-  const nxos = os === 'nx-os';
-  const classicIos = os === 'ios';
+  const driver = driverOfShowVersion(versionOutput);
   const chassis = chassisOf(parseShowInventory(await session.run('show inventory')));
-  const flash = parseDirFlash(await session.run(nxos ? 'dir bootflash:' : 'dir flash:'));
-  // Routers on classic IOS answer `show bootvar`; Catalyst and NX-OS `show boot`.
-  const boot = parseShowBoot(await session.run(classicIos ? 'show bootvar' : 'show boot'));
+  const flash = parseDirFlash(await session.run(`dir ${driver.bootFilesystem}:`));
+  const boot = parseShowBoot(await session.run(driver.bootVariablesCommand));
   const model = chassis?.pid;
   const family = model ? familyOfModel(model) : undefined;
   return {

@@ -6,6 +6,7 @@ import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
 import { bootImageOf, parseShowVersion } from '../domain/parsers/show-version.ts';
 import { ApplicationFailure } from '@temporalio/common';
+import { driverOfShowVersion } from '../drivers/index.ts';
 import {
   checkConfigRegister,
   checkDomainName,
@@ -54,8 +55,7 @@ export const SCP_COPY_QUESTIONS = [
 
 /** The OS family from `show version`. */
 export function osFamilyOf(showVersion: string): OsFamily {
-  if (/NX-OS|NXOS:/.test(showVersion)) return 'nx-os';
-  return /IOS[ -]XE/.test(showVersion) ? 'ios-xe' : 'ios';
+  return driverOfShowVersion(showVersion).os;
 }
 
 async function run(session: CliSession, command: string): Promise<CommandOutput> {
@@ -108,9 +108,10 @@ async function probeScp(session: CliSession, scpService: ScpServiceAccess, files
 /** Runs every enabled readiness check on an open session; disabled ones come back `skipped`. */
 export async function runPrechecks(session: CliSession, request: PrecheckRequest, imageServiceUrl: string, scpService?: ScpServiceAccess): Promise<PrecheckResult[]> {
   const versionOutput = await session.run('show version');
-  const family = osFamilyOf(versionOutput);
+  const driver = driverOfShowVersion(versionOutput);
+  const family = driver.os;
   const version = parseShowVersion(versionOutput);
-  const filesystem = family === 'nx-os' ? 'bootflash' : 'flash';
+  const filesystem = driver.bootFilesystem;
   const results: PrecheckResult[] = [];
   for (const planned of planPrechecks(family, request.disabledChecks ? { disabledChecks: request.disabledChecks } : {})) {
     if (!planned.enabled) {
@@ -129,7 +130,7 @@ export async function runPrechecks(session: CliSession, request: PrecheckRequest
         break;
       case 'flash-space': {
         const flash = parseDirFlash(first.output);
-        const boot = parseShowBoot(await session.run(family === 'ios' ? 'show bootvar' : 'show boot')).next;
+        const boot = parseShowBoot(await session.run(driver.bootVariablesCommand)).next;
         const present = imageOnFlash(flash, request.image);
         const reclaimable = cleanupCapacity({
           flash,
@@ -148,7 +149,7 @@ export async function runPrechecks(session: CliSession, request: PrecheckRequest
             alreadyPresent: present,
             autoCleanup: supportsAutoCleanup(family),
             reclaimableBytes: reclaimable,
-            platformLabel: family === 'nx-os' ? 'NX-OS' : family.toUpperCase(),
+            platformLabel: driver.label,
           }),
         );
         break;

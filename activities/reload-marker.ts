@@ -4,20 +4,11 @@
 // (IOS prints minutes). A retried reload step checks it before sending anything.
 import { ApplicationFailure } from '@temporalio/common';
 import { findCliError } from '../domain/parsers/cli-error.ts';
-import type { OsFamily } from '../domain/upgrade.ts';
 import type { CliSession } from './cli-session.ts';
 
 /** Marker names: `netswim-reload-` and 8 to 32 lower-case hex digits (the workflow makes them). */
 export const RELOAD_MARKER = /^netswim-reload-[0-9a-f]{8,32}$/;
 const MARKER_LINE = /^alias exec (netswim-reload-[0-9a-f]{8,32})\b/gm;
-
-/**
- * Where a marker can be kept: IOS and IOS-XE, whose `reload` leaves unsaved configuration behind
- * (answering its "Save?" with no). NX-OS prints its uptime in seconds and has no such need.
- */
-export function reloadMarkerSupported(os: OsFamily): boolean {
-  return os === 'ios' || os === 'ios-xe';
-}
 
 function checkName(marker: string): void {
   if (!RELOAD_MARKER.test(marker)) throw ApplicationFailure.nonRetryable(`not a reload marker name: ${JSON.stringify(marker)}`, 'BadReloadMarker');

@@ -2,6 +2,7 @@
 // workflow makes on what activities report. No secrets ever appear in these types.
 import type { FlashListing } from './parsers/dir-flash.ts';
 import { sameVersion } from './version.ts';
+import { driverFor, type ActivationMethod, type OsFamily } from '../drivers/index.ts';
 import type { PrecheckName } from './prechecks/types.ts';
 import type { UpgradePlan } from './plan.ts';
 import type { HealthSnapshot, PostcheckDiff } from './postchecks.ts';
@@ -74,8 +75,7 @@ export interface UpgradeInput {
   approvedChange?: string;
 }
 
-/** What `readInventory` reports about a device. */
-export type OsFamily = 'ios' | 'ios-xe' | 'nx-os';
+export type { OsFamily } from '../drivers/index.ts';
 
 export interface DeviceInventory {
   hostname: string;
@@ -232,16 +232,15 @@ export function alreadyReloaded(evidence: ReloadEvidence): string | undefined {
   return undefined;
 }
 
-/**
- * How a device takes a new image: the boot variable and a reload (bundle mode, classic IOS);
- * `install add file … activate commit` (IOS-XE INSTALL mode); `install all nxos …` (NX-OS). The
- * two install commands reload the device by themselves.
- */
-export type ActivationMethod = 'boot-variable' | 'install-add-activate-commit' | 'install-all';
+export type { ActivationMethod } from '../drivers/index.ts';
 
+/**
+ * How a device takes a new image, as its driver says: the boot variable and a reload (bundle
+ * mode, classic IOS); `install add file … activate commit` (IOS-XE INSTALL mode); `install all
+ * nxos …` (NX-OS). The two install commands reload the device by themselves.
+ */
 export function activationMethodOf(device: Pick<DeviceInventory, 'os' | 'installMode'>): ActivationMethod {
-  if (device.os === 'nx-os') return 'install-all';
-  return device.os === 'ios-xe' && device.installMode === 'INSTALL' ? 'install-add-activate-commit' : 'boot-variable';
+  return driverFor(device.os).activationMethod(device.installMode);
 }
 
 /**

@@ -2,8 +2,8 @@
 // decides whether a device may go on. Pure: activities run the commands and pass the output in.
 import { findCliError } from '../parsers/cli-error.ts';
 
-export type OsFamily = 'ios-xe' | 'ios' | 'nx-os';
-export const OS_FAMILIES: readonly OsFamily[] = ['ios-xe', 'ios', 'nx-os'];
+export { OS_FAMILIES, type OsFamily } from '../../drivers/os-family.ts';
+import type { OsFamily } from '../../drivers/os-family.ts';
 
 export const PRECHECK_NAMES = [
   'file-transfer',

@@ -1,0 +1,37 @@
+// What differs between network operating systems, behind one interface (netmiko's one class per
+// platform, NAPALM's uniform getters): workflows, activities and checks ask the driver and never
+// test the OS name themselves. Drivers are pure data and functions, safe in workflow code.
+import type { OsFamily } from './os-family.ts';
+
+/** How a device takes a new image (see domain/upgrade.ts). */
+export type ActivationMethod = 'boot-variable' | 'install-add-activate-commit' | 'install-all';
+
+/** An activation command that reloads the device by itself, its questions, and its failure line. */
+export interface InstallCommand {
+  command: string;
+  answers: { prompt: RegExp; reply: string }[];
+  /** A line that says the command failed; the device stays as it was. */
+  failure: RegExp;
+}
+
+export interface PlatformDriver {
+  readonly os: OsFamily;
+  /** The OS as people write it: `IOS-XE`, `NX-OS`. */
+  readonly label: string;
+  /** Whether a `show version` output is this OS's; drivers are asked in DRIVERS order. */
+  recognises(showVersion: string): boolean;
+  /** The file system images are copied to and booted from, without the colon. */
+  readonly bootFilesystem: 'flash' | 'bootflash';
+  /** The command that prints the boot list for the next reload (parseShowBoot reads it). */
+  readonly bootVariablesCommand: string;
+  /**
+   * Whether `reload` leaves unsaved configuration behind (its "Save?" answered no), so that a
+   * marker in the running configuration proves, by being gone, that the device reloaded.
+   */
+  readonly keepsReloadMarker: boolean;
+  /** Whether netswim may delete unused images on its own to make room (flash cleanup). */
+  readonly autoCleanup: boolean;
+  activationMethod(installMode: 'INSTALL' | 'BUNDLE' | undefined): ActivationMethod;
+  /** The command of an activation method that reloads by itself; undefined for the boot variable. */
+  installCommand(method: ActivationMethod, filesystem: string, fileName: string): InstallCommand | undefined;
+}

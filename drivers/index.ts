@@ -1,0 +1,25 @@
+// The platform drivers, and how to find the one for a device.
+import type { PlatformDriver } from './driver.ts';
+import { iosDriver } from './ios.ts';
+import { iosXeDriver } from './iosxe.ts';
+import { nxosDriver } from './nxos.ts';
+import type { OsFamily } from './os-family.ts';
+
+export type { ActivationMethod, InstallCommand, PlatformDriver } from './driver.ts';
+export { OS_FAMILIES, type OsFamily } from './os-family.ts';
+
+/** In the order they are asked to recognise `show version`: the most specific first. */
+export const DRIVERS: readonly PlatformDriver[] = [nxosDriver, iosXeDriver, iosDriver];
+
+const BY_OS = new Map(DRIVERS.map((driver) => [driver.os, driver]));
+
+export function driverFor(os: OsFamily): PlatformDriver {
+  const driver = BY_OS.get(os);
+  if (!driver) throw new Error(`no driver for ${String(os)}`);
+  return driver;
+}
+
+/** The driver whose OS printed this `show version`. */
+export function driverOfShowVersion(showVersion: string): PlatformDriver {
+  return DRIVERS.find((driver) => driver.recognises(showVersion)) ?? iosDriver;
+}

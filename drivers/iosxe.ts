@@ -1,0 +1,21 @@
+// IOS-XE: bundle mode (boot variable and reload) and INSTALL mode (`install add … activate commit`).
+import type { PlatformDriver } from './driver.ts';
+
+export const iosXeDriver: PlatformDriver = {
+  os: 'ios-xe',
+  label: 'IOS-XE',
+  recognises: (showVersion) => /IOS[ -]XE/.test(showVersion),
+  bootFilesystem: 'flash',
+  bootVariablesCommand: 'show boot',
+  keepsReloadMarker: true,
+  autoCleanup: true,
+  activationMethod: (installMode) => (installMode === 'INSTALL' ? 'install-add-activate-commit' : 'boot-variable'),
+  installCommand: (method, filesystem, fileName) =>
+    method === 'install-add-activate-commit'
+      ? {
+          command: `install add file ${filesystem}:${fileName} activate commit`,
+          answers: [{ prompt: /Do you want to proceed\? \[y\/n\]\s*$/, reply: 'y' }],
+          failure: /^FAILED: .*$/m,
+        }
+      : undefined,
+};

@@ -1,0 +1,22 @@
+// NX-OS: images on bootflash:, activated by `install all nxos …`, which reloads by itself.
+import type { PlatformDriver } from './driver.ts';
+
+export const nxosDriver: PlatformDriver = {
+  os: 'nx-os',
+  label: 'NX-OS',
+  recognises: (showVersion) => /NX-OS|NXOS:/.test(showVersion),
+  bootFilesystem: 'bootflash',
+  bootVariablesCommand: 'show boot',
+  // NX-OS prints its uptime in seconds: a restarted uptime proves a reload without a marker.
+  keepsReloadMarker: false,
+  autoCleanup: false,
+  activationMethod: () => 'install-all',
+  installCommand: (method, filesystem, fileName) =>
+    method === 'install-all'
+      ? {
+          command: `install all nxos ${filesystem}:${fileName}`,
+          answers: [{ prompt: /Do you want to continue with the installation \(y\/n\)\?\s*\[n\]\s*$/, reply: 'y' }],
+          failure: /-- FAIL|Return code 0x[0-9a-f]+ \((.*)\)|Install is aborted/i,
+        }
+      : undefined,
+};

@@ -1,0 +1,3 @@
+// The network operating systems netswim has a driver for, by one name each.
+export const OS_FAMILIES = ['ios-xe', 'ios', 'nx-os'] as const;
+export type OsFamily = (typeof OS_FAMILIES)[number];
