@@ -10,6 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Client as FtpClient, FTPError } from 'basic-ftp';
 import { importImage, type ImportRequest } from '../images/import-image.ts';
 import { EmptyImageError, ImageTooLargeError, type ImageStore } from '../images/image-store.ts';
+import { checkDataConnection, ImportRefusedError, pinnedLookup, resolveImportTarget, type ImportGuard, type ImportTarget } from '../images/import-guard.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Queryable } from '../store/database.ts';
 import type { ImageRecord } from '../store/images.ts';
@@ -23,6 +24,8 @@ export interface ImageImportActivityDeps {
   maxImageBytes: number;
   /** Accept self-signed HTTPS certificates (lab use only: NETSWIM_IMPORT_INSECURE_TLS=1). */
   insecureTls: boolean;
+  /** Which addresses a download may connect to (NETSWIM_IMPORT_ALLOW, netswim's own services). */
+  guard: ImportGuard;
   logger: Logger;
 }
 
@@ -46,7 +49,7 @@ export interface ImageImportResult {
 }
 
 /** Failure types: the first ones are final, `Unreachable` and `DownloadStopped` are retried. */
-export const IMPORT_FAILURE_TYPES = ['NotFound', 'LoginRefused', 'TooLarge', 'BadResponse', 'EmptyImage', 'Unreachable', 'DownloadStopped'] as const;
+export const IMPORT_FAILURE_TYPES = ['Refused', 'NotFound', 'LoginRefused', 'TooLarge', 'BadResponse', 'EmptyImage', 'Unreachable', 'DownloadStopped'] as const;
 export type ImportFailureType = (typeof IMPORT_FAILURE_TYPES)[number];
 const RETRYABLE: ReadonlySet<ImportFailureType> = new Set(['Unreachable', 'DownloadStopped']);
 
@@ -100,9 +103,14 @@ interface Opened {
   abort(): void;
 }
 
-function openHttp(url: URL, displayUrl: string, insecureTls: boolean, maxBytes: number): Promise<Opened> {
+/**
+ * GET to the checked address only: the lookup answers `target` whatever the name resolves to now
+ * (the Host header and the TLS server name stay the URL's host). A redirect is never followed and
+ * its Location never shown: it may point anywhere, refused addresses included.
+ */
+function openHttp(url: URL, target: ImportTarget, displayUrl: string, insecureTls: boolean, maxBytes: number): Promise<Opened> {
   return new Promise((resolve, reject) => {
-    const options = { headers: { 'user-agent': 'netswim-image-import' }, ...(url.protocol === 'https:' ? { rejectUnauthorized: !insecureTls } : {}) };
+    const options = { headers: { 'user-agent': 'netswim-image-import' }, lookup: pinnedLookup(target), ...(url.protocol === 'https:' ? { rejectUnauthorized: !insecureTls } : {}) };
     const onResponse = (res: http.IncomingMessage): void => {
       const status = res.statusCode ?? 0;
       if (status !== 200) {
@@ -145,13 +153,33 @@ function forwardingSink(target: PassThrough): Writable {
   });
 }
 
-async function openFtp(url: URL, displayUrl: string, maxBytes: number): Promise<Opened> {
-  const client = new FtpClient(IDLE_TIMEOUT_MS);
+/**
+ * basic-ftp opens the data connection to the control connection's address (never to another host
+ * a PASV answer names: allowSeparateTransferHost false); the port it gets is checked here too.
+ */
+function guardDataConnections(client: FtpClient, guard: ImportGuard): void {
+  let strategy = client.prepareTransfer;
+  const guarded: typeof strategy = async (ftp) => {
+    const response = await strategy(ftp);
+    // basic-ftp replaces prepareTransfer with the strategy that worked: keep that one, behind the check.
+    if (client.prepareTransfer !== guarded) strategy = client.prepareTransfer;
+    client.prepareTransfer = guarded;
+    const socket = ftp.dataSocket;
+    if (!socket?.remoteAddress || !socket.remotePort) throw new ImportRefusedError('refused: the FTP data connection has no peer address');
+    await checkDataConnection(guard, socket.remoteAddress, socket.remotePort);
+    return response;
+  };
+  client.prepareTransfer = guarded;
+}
+
+async function openFtp(url: URL, target: ImportTarget, guard: ImportGuard, displayUrl: string, maxBytes: number): Promise<Opened> {
+  const client = new FtpClient(IDLE_TIMEOUT_MS, { allowSeparateTransferHost: false });
+  guardDataConnections(client, guard);
   const path = decodeURIComponent(url.pathname);
   try {
     await client.access({
-      host: url.hostname,
-      port: url.port ? Number(url.port) : 21,
+      host: target.address,
+      port: target.port,
       user: url.username ? decodeURIComponent(url.username) : 'anonymous',
       password: url.password ? decodeURIComponent(url.password) : 'anonymous@',
     });
@@ -199,6 +227,9 @@ function toFailure(error: unknown, secrets: string[], displayUrl: string, progre
   if (error instanceof ImportError) {
     type = error.type;
     message = error.message;
+  } else if (error instanceof ImportRefusedError) {
+    type = 'Refused';
+    message = `${displayUrl}: ${error.message}`;
   } else if (error instanceof ImageTooLargeError) {
     type = 'TooLarge';
     message = `${displayUrl} is over the configured limit of ${error.limitBytes} bytes`;
@@ -239,7 +270,9 @@ export function createImageImportActivities(deps: ImageImportActivityDeps) {
       const onCancel = () => source?.abort();
       ctx.cancellationSignal.addEventListener('abort', onCancel);
       try {
-        source = url.protocol === 'ftp:' ? await openFtp(url, opened.displayUrl, deps.maxImageBytes) : await openHttp(url, opened.displayUrl, deps.insecureTls, deps.maxImageBytes);
+        // Resolved once, every address checked, and only the checked one connected to (no DNS rebinding).
+        const target = await resolveImportTarget(deps.guard, url);
+        source = url.protocol === 'ftp:' ? await openFtp(url, target, deps.guard, opened.displayUrl, deps.maxImageBytes) : await openHttp(url, target, opened.displayUrl, deps.insecureTls, deps.maxImageBytes);
         if (ctx.cancellationSignal.aborted) source.abort();
         if (source.totalBytes !== undefined) {
           progress.totalBytes = source.totalBytes;

@@ -31,6 +31,7 @@ import { createUrlImport } from '../store/url-imports.ts';
 import { imageImportWorkflowId } from '../workflows/definitions.ts';
 import type { imageImport } from '../workflows/image-import.ts';
 import { parseImportUrl } from '../images/import-url.ts';
+import { literalImportRefusal, type ImportGuard } from '../images/import-guard.ts';
 import { readImport } from './import-status.ts';
 import {
   CleanupAuditQuery,
@@ -68,6 +69,8 @@ export interface ApiDeps {
   taskQueue: string;
   tokens: TokenTable;
   maxImageBytes: number;
+  /** Refuses import URLs at loopback, link-local… addresses and netswim's own services. */
+  importGuard: ImportGuard;
   logger: Logger;
   /** Record X-Forwarded-For in the audit log (NETSWIM_API_TRUST_FORWARDED_FOR). */
   trustForwardedFor?: boolean;
@@ -278,6 +281,12 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     const { url, fileName, version, platform } = body.value;
     const parsed = parseImportUrl(url, fileName);
     if ('error' in parsed) return c.json({ error: parsed.error }, 400);
+    // A literal address is checked here, before anything is stored; a name when the download resolves it.
+    const refusal = await literalImportRefusal(deps.importGuard, new URL(parsed.url));
+    if (refusal) {
+      deps.logger.warn('image import refused', { url: parsed.displayUrl, reason: refusal });
+      return c.json({ error: refusal }, 400);
+    }
     const record = await createUrlImport(deps.db, deps.secretBox, parsed.url, parsed.displayUrl);
     const workflowId = imageImportWorkflowId(record.id);
     const input = { importId: record.id, displayUrl: parsed.displayUrl, fileName: parsed.fileName, ...(version && { version }), ...(platform && { platform }) };

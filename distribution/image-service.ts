@@ -12,6 +12,8 @@ import type { Logger } from '../runtime/logger.ts';
 export interface ImageService {
   /** Base URL devices use, e.g. http://127.0.0.1:8081 */
   url: string;
+  /** Where it listens (the bound port when configured as 0). */
+  listening: { host: string; port: number };
   close(): Promise<void>;
 }
 
@@ -106,6 +108,7 @@ export async function startImageService(
   const { port } = server.address() as AddressInfo;
   return {
     url: listen.publicUrl ?? `${listen.tls ? 'https' : 'http'}://${listen.host}:${port}`,
+    listening: { host: listen.host, port },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

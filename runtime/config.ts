@@ -1,6 +1,7 @@
 // netswim's configuration, from the environment, with embedded defaults that need no set-up.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseImportAllow } from '../images/import-address-policy.ts';
 import { loadItsmConfig } from '../itsm/config.ts';
 
 const Env = z.object({
@@ -41,6 +42,11 @@ const Env = z.object({
   NETSWIM_MAX_IMAGE_BYTES: z.coerce.number().int().positive().default(4 * 1024 ** 3),
   /** Lab only: accept self-signed certificates when importing images from https URLs. */
   NETSWIM_IMPORT_INSECURE_TLS: z.enum(['0', '1', 'true', 'false']).default('0'),
+  /**
+   * Host names, addresses and CIDR networks (each with an optional :port) that URL imports may
+   * reach although they are loopback, link-local…: `files.lab,127.0.0.1:2121,10.9.0.0/16`.
+   */
+  NETSWIM_IMPORT_ALLOW: z.string().optional(),
   NETSWIM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** How often the inventory schedule reads every device: 30m, 6h, 1d… or off. */
   NETSWIM_INVENTORY_EVERY: z
@@ -67,6 +73,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = parsed.data;
   if (Boolean(e.NETSWIM_IMAGE_SERVICE_TLS_CERT) !== Boolean(e.NETSWIM_IMAGE_SERVICE_TLS_KEY)) {
     throw new Error('invalid configuration: set both NETSWIM_IMAGE_SERVICE_TLS_CERT and NETSWIM_IMAGE_SERVICE_TLS_KEY, or neither');
+  }
+  let importAllow: ReturnType<typeof parseImportAllow>;
+  try {
+    importAllow = parseImportAllow(e.NETSWIM_IMPORT_ALLOW);
+  } catch (error) {
+    throw new Error(`invalid configuration: ${(error as Error).message}`, { cause: error });
   }
   const dataDir = resolve(e.NETSWIM_DATA_DIR);
   return {
@@ -99,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
           },
     maxImageBytes: e.NETSWIM_MAX_IMAGE_BYTES,
     importInsecureTls: e.NETSWIM_IMPORT_INSECURE_TLS === '1' || e.NETSWIM_IMPORT_INSECURE_TLS === 'true',
+    importAllow,
     logLevel: e.NETSWIM_LOG_LEVEL,
     inventoryEvery: e.NETSWIM_INVENTORY_EVERY === 'off' ? undefined : e.NETSWIM_INVENTORY_EVERY,
     progressIntervalSeconds: parseInt(e.NETSWIM_PROGRESS_INTERVAL, 10),

@@ -13,6 +13,7 @@ import { parseApiTokens, type TokenTable } from '../api/auth.ts';
 import { startImageService, type ImageService } from '../distribution/image-service.ts';
 import { loadOrCreateHostKey, scpServicePassword, SCP_SERVICE_USER, startScpService, type ScpService, type ScpServiceAccess } from '../distribution/scp-service.ts';
 import { ImageStore } from '../images/image-store.ts';
+import type { ImportGuard, OwnListener } from '../images/import-guard.ts';
 import { createNetswimWorker } from '../workers/worker.ts';
 import { createItsmClient } from '../itsm/client.ts';
 import { ensureInventorySchedule } from '../workers/inventory-schedule.ts';
@@ -74,6 +75,17 @@ async function apiTokens(config: NetswimConfig): Promise<{ tokens: TokenTable; g
   return { tokens: parseApiTokens(`admin:${generated}`), generated };
 }
 
+/** `host:port` or `[v6]:port` (a Temporal address) as a listener; undefined when it is neither. */
+function listenerAt(name: string, address: string): OwnListener | undefined {
+  const match = /^\[?([^\]]*?)\]?:(\d+)$/.exec(address);
+  return match?.[1] !== undefined ? { name, host: match[1], port: Number(match[2]) } : undefined;
+}
+
+function listenerOfUrl(name: string, text: string, defaultPort: number): OwnListener {
+  const url = new URL(text);
+  return { name, host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port ? Number(url.port) : defaultPort };
+}
+
 export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
   const { config, logger } = options;
   const stops: Array<() => Promise<void>> = [];
@@ -87,6 +99,13 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
     const secretBox = createSecretBox(secretKey);
     const imageStore = new ImageStore(config.imageDir);
     const runApi = options.runApi ?? true;
+    // netswim's own services, which no URL import may reach (filled in as they start: ports may be 0 until then).
+    const ownListeners: OwnListener[] = [];
+    const temporalListener = listenerAt('Temporal frontend', options.temporalAddress);
+    if (temporalListener) ownListeners.push(temporalListener);
+    if (config.databaseUrl) ownListeners.push(listenerOfUrl('database', config.databaseUrl, 5432));
+    if (config.api.port) ownListeners.push({ name: 'API', host: config.api.host, port: config.api.port });
+    const importGuard: ImportGuard = { allow: config.importAllow, ownListeners: () => ownListeners };
     let imageService: ImageService | undefined;
     let imageServiceUrl: string;
     if (runApi) {
@@ -96,9 +115,11 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
       const service = imageService;
       stops.push(() => service.close());
       imageServiceUrl = imageService.url;
+      ownListeners.push({ name: 'image service', ...imageService.listening });
     } else {
       imageServiceUrl = config.imageService.publicUrl ?? `${config.imageService.tlsFiles ? 'https' : 'http'}://${config.imageService.host}:${config.imageService.port}`;
     }
+    ownListeners.push(listenerOfUrl('image service', imageServiceUrl, imageServiceUrl.startsWith('https:') ? 443 : 80));
     let scpService: ScpService | undefined;
     let scpServiceAccess: ScpServiceAccess | undefined;
     if (config.scpService && runApi) {
@@ -111,10 +132,13 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
       const service = scpService;
       stops.push(() => service.close());
       scpServiceAccess = scpService.access;
+      ownListeners.push({ name: 'SCP service', ...scpService.listening });
     } else if (config.scpService && (config.scpService.publicPort ?? config.scpService.port) !== 0) {
       const { host, port, publicHost, publicPort } = config.scpService;
       scpServiceAccess = { host: publicHost ?? host, port: publicPort ?? port, username: SCP_SERVICE_USER, password: scpServicePassword(secretKey) };
     }
+
+    if (scpServiceAccess) ownListeners.push({ name: 'SCP service', host: scpServiceAccess.host, port: scpServiceAccess.port });
 
     const connection = await Connection.connect({ address: options.temporalAddress });
     stops.push(() => connection.close());
@@ -131,7 +155,7 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
         namespace: config.namespace,
         taskQueue: config.taskQueue,
         activities: { db, secretBox, imageStore, imageServiceUrl, ...(scpServiceAccess ? { scpService: scpServiceAccess } : {}), logger: logger.child({ component: 'activities' }) },
-        imageImport: { db, secretBox, imageStore, maxImageBytes: config.maxImageBytes, insecureTls: config.importInsecureTls, logger: logger.child({ component: 'image-import' }) },
+        imageImport: { db, secretBox, imageStore, maxImageBytes: config.maxImageBytes, insecureTls: config.importInsecureTls, guard: importGuard, logger: logger.child({ component: 'image-import' }) },
         ...(config.itsm ? { itsm: createItsmClient(config.itsm) } : {}),
         progressIntervalSeconds: config.progressIntervalSeconds,
       });
@@ -147,7 +171,7 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
 
     if (runApi) {
       const { tokens, generated } = await apiTokens(config);
-      const app = createApi({ db, secretBox, imageStore, temporal, taskQueue: config.taskQueue, tokens, maxImageBytes: config.maxImageBytes, trustForwardedFor: config.api.trustForwardedFor, logger: logger.child({ component: 'api' }), ...(config.itsm ? { itsm: config.itsm } : {}) });
+      const app = createApi({ db, secretBox, imageStore, temporal, taskQueue: config.taskQueue, tokens, maxImageBytes: config.maxImageBytes, importGuard, trustForwardedFor: config.api.trustForwardedFor, logger: logger.child({ component: 'api' }), ...(config.itsm ? { itsm: config.itsm } : {}) });
       const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
         const s = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, () => resolve(s));
         s.once('error', reject);
@@ -156,6 +180,7 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
       if ('requestTimeout' in server) server.requestTimeout = 60 * 60_000;
       stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
       const { port } = server.address() as AddressInfo;
+      ownListeners.push({ name: 'API', host: config.api.host, port });
       netswim.apiUrl = `http://${config.api.host}:${port}`;
       if (generated) netswim.generatedAdminToken = generated;
     }

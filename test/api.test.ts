@@ -53,6 +53,7 @@ describe('authentication and roles', () => {
       taskQueue: 'unused',
       tokens: parseApiTokens(`viewer:${viewerToken}`),
       maxImageBytes: 1024,
+      importGuard: { allow: [], ownListeners: () => [] },
       logger: createLogger({ level: 'error' }),
     });
     const auth = { authorization: `Bearer ${viewerToken}` };

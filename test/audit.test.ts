@@ -266,7 +266,7 @@ describe('audit recording around failures and proxies', () => {
   const logger = createLogger({ level: 'error', write: (line) => lines.push(line) });
   const auth = { authorization: `Bearer ${ALICE}`, 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' };
   const apiWith = (db: Database, trustForwardedFor: boolean) =>
-    createApi({ db, secretBox: netswim.secretBox, imageStore: netswim.imageStore, temporal: netswim.temporal, taskQueue: 'unused', tokens: parseApiTokens(TOKENS), maxImageBytes: 1024, logger, trustForwardedFor });
+    createApi({ db, secretBox: netswim.secretBox, imageStore: netswim.imageStore, temporal: netswim.temporal, taskQueue: 'unused', tokens: parseApiTokens(TOKENS), maxImageBytes: 1024, importGuard: { allow: [], ownListeners: () => [] }, logger, trustForwardedFor });
 
   it('answers the request when the audit row cannot be written, and logs the whole masked row instead', async () => {
     // The real database, except that audit inserts fail (a full disk, a revoked grant).

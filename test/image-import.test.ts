@@ -110,7 +110,9 @@ function assertImage(image: ImageRecord | undefined, bytes: Buffer, fileName: st
 before(async () => {
   temporal = await startTestTemporal();
   // Progress every 1 s (default 10 s), so the 5-s slow download below shows it while running.
-  netswim = await startTestNetswim(temporal.address, { env: { NETSWIM_IMPORT_INSECURE_TLS: '1', NETSWIM_MAX_IMAGE_BYTES: String(4 * 1024 * 1024), NETSWIM_PROGRESS_INTERVAL: '1s' } });
+  // The file servers here are on loopback, which imports may not reach unless allowed: the whole
+  // of 127.0.0.1 is allowed, and netswim's own services there stay refused (tested below).
+  netswim = await startTestNetswim(temporal.address, { env: { NETSWIM_IMPORT_INSECURE_TLS: '1', NETSWIM_MAX_IMAGE_BYTES: String(4 * 1024 * 1024), NETSWIM_PROGRESS_INTERVAL: '1s', NETSWIM_IMPORT_ALLOW: '127.0.0.1' } });
   plain = http.createServer((req, res) => {
     const path = req.url ?? '';
     if (path.startsWith(`/signed/${SIGNED_NAME}?`)) {
@@ -260,6 +262,29 @@ describe('image import from a URL', () => {
     const leaky = await startImport({ url: `gopher://${FTP_USER}:${FTP_PASSWORD}@127.0.0.1/x.bin` });
     assert.equal(leaky.status, 400);
     assert.equal(await urlImportCount(), before, 'nothing recorded');
+  });
+
+  it("refuses netswim's own services although their host is allowed: 400 naming url and the service, nothing recorded", async () => {
+    const before = await urlImportCount();
+    const imagesBefore = (await images()).length;
+    const scp = netswim.scpService?.listening.port;
+    assert.ok(scp, 'the SCP service runs');
+    const own: Array<[string, RegExp]> = [
+      [`${netswim.apiUrl ?? ''}/images/x.bin`, /netswim's own API/],
+      [`${netswim.imageServiceUrl}/images/x.bin`, /netswim's own image service/],
+      [`http://${temporal.address}/api/v1/namespaces.bin`, /netswim's own Temporal frontend/],
+      [`ftp://127.0.0.1:${scp}/x.bin`, /netswim's own SCP service/],
+      // The IPv6 form of the same address is the same service.
+      [`http://[::ffff:127.0.0.1]:${new URL(netswim.apiUrl ?? '').port}/x.bin`, /netswim's own API/],
+    ];
+    for (const [url, reason] of own) {
+      const { status, body } = await startImport({ url });
+      assert.equal(status, 400, `${url}: ${JSON.stringify(body)}`);
+      assert.match(body.error ?? '', /^url: refused: /, url);
+      assert.match(body.error ?? '', reason, url);
+    }
+    assert.equal(await urlImportCount(), before, 'nothing recorded');
+    assert.equal((await images()).length, imagesBefore);
   });
 
   it('fails an unreachable URL with the reason', async () => {
