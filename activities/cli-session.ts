@@ -2,6 +2,7 @@
 // engineers' tools (netmiko, Ansible network_cli) do it: wait for the prompt, send a command,
 // answer the device's questions, collect the output up to the next prompt.
 import { Client, type ClientChannel } from 'ssh2';
+import { offeredHostKey, type OfferedHostKey } from './host-key.ts';
 
 export interface CliTarget {
   host: string;
@@ -9,6 +10,12 @@ export interface CliTarget {
   username: string;
   password: string;
   enableSecret?: string;
+  /**
+   * Sees the host key the device offers during the key exchange, before any credential is sent;
+   * throwing refuses it (the session fails with that error). Every device session has one
+   * (activities/device-target.ts); without it any key is accepted.
+   */
+  verifyHostKey?: (offered: OfferedHostKey) => Promise<void>;
 }
 
 /** A question the device may ask during a command, and what to answer. */
@@ -112,10 +119,14 @@ function matchPrompt(buffer: string, pattern: RegExp): PromptInfo | undefined {
 function connect(target: CliTarget, timeoutMs: number): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
+    /** Why the host key was refused: the error the session fails with. */
+    let refusal: Error | undefined;
     const fail = (error: Error & { level?: string }) => {
       client.destroy();
-      reject(error.level === 'client-authentication' ? new DeviceAuthenticationError(target) : new DeviceUnreachableError(target, error.message));
+      if (refusal) reject(refusal);
+      else reject(error.level === 'client-authentication' ? new DeviceAuthenticationError(target) : new DeviceUnreachableError(target, error.message));
     };
+    const verify = target.verifyHostKey;
     client.once('ready', () => {
       client.off('error', fail);
       resolve(client);
@@ -129,6 +140,18 @@ function connect(target: CliTarget, timeoutMs: number): Promise<Client> {
       readyTimeout: timeoutMs,
       // Devices commonly offer keyboard-interactive instead of password.
       tryKeyboard: true,
+      // Runs in the key exchange: authentication (the password) waits for its answer.
+      ...(verify && {
+        hostVerifier: (key: Buffer, answer: (permitted: boolean) => void) => {
+          verify(offeredHostKey(key)).then(
+            () => answer(true),
+            (error: unknown) => {
+              refusal = error instanceof Error ? error : new Error(String(error));
+              answer(false);
+            },
+          );
+        },
+      }),
     });
     client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
       finish(prompts.map(() => target.password));

@@ -4,12 +4,20 @@ import type { Queryable } from '../store/database.ts';
 import { getDeviceConnection } from '../store/devices.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import { ApplicationFailure } from '@temporalio/common';
+import { deviceHostKeyVerifier, HostKeyMismatchError } from './host-key.ts';
 import { DeviceAuthenticationError, UnsafeCliTextError, withCliSession, type CliSession, type CliTarget } from './cli-session.ts';
 
 export async function resolveCliTarget(db: Queryable, box: SecretBox, deviceId: string): Promise<CliTarget> {
   const device = await getDeviceConnection(db, box, deviceId);
   if (!device) throw ApplicationFailure.nonRetryable(`device ${deviceId} is not in the inventory`, 'UnknownDevice');
-  const target: CliTarget = { host: device.address, port: device.port, username: device.username, password: device.password };
+  const target: CliTarget = {
+    host: device.address,
+    port: device.port,
+    username: device.username,
+    password: device.password,
+    // Refuses a host that is not the device before the password is sent (store/host-keys.ts).
+    verifyHostKey: deviceHostKeyVerifier(db, device),
+  };
   if (device.enableSecret) target.enableSecret = device.enableSecret;
   return target;
 }
@@ -27,6 +35,10 @@ export async function onDevice<T>(target: CliTarget, work: (session: CliSession)
 }
 
 export function asActivityFailure(error: unknown): unknown {
+  // Another host answers at the device's address: no retry may send it credentials; an operator decides.
+  if (error instanceof HostKeyMismatchError) {
+    return ApplicationFailure.create({ message: error.message, type: 'HostKeyMismatch', nonRetryable: true, details: [{ hostname: error.hostname, expected: error.expected, received: error.received.fingerprint, keyType: error.received.keyType }] });
+  }
   if (error instanceof DeviceAuthenticationError) return ApplicationFailure.nonRetryable(error.message, 'DeviceAuthenticationFailed');
   // A value that would run a command of its own is refused the same way on every attempt.
   if (error instanceof UnsafeCliTextError) return ApplicationFailure.nonRetryable(error.message, 'UnsafeCliText');

@@ -15,6 +15,7 @@ import type { SecretBox } from '../store/secret-box.ts';
 import { CliSession, DeviceUnreachableError, SessionClosedError, withCliSession, type CliTarget } from './cli-session.ts';
 import { DELETE_QUESTIONS } from './cli-dialogues.ts';
 import { asActivityFailure, onDevice, resolveCliTarget } from './device-target.ts';
+import { HostKeyMismatchError } from './host-key.ts';
 import { cleanupFlash, type CleanupOutcome, type CleanupRequest } from './flash-cleanup.ts';
 import { runActivation } from './activation.ts';
 import { armReloadMarker, markersPresent, removeReloadMarkers } from './reload-marker.ts';
@@ -560,6 +561,8 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
             if (status.sawDown || markerGone || rebootedSince(request.before, state)) return state;
             status.lastError = 'device still up and has not rebooted yet';
           } catch (error) {
+            // Another host answers at the device's address: waiting longer cannot make it the device.
+            if (error instanceof HostKeyMismatchError) throw asActivityFailure(error);
             // A device in the middle of booting refuses, drops or stalls sessions: all mean "not back yet".
             if (error instanceof DeviceUnreachableError || error instanceof SessionClosedError) status.sawDown = true;
             status.lastError = error instanceof Error ? error.message : String(error);

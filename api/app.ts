@@ -60,6 +60,8 @@ import { registerUpgradeListRoutes } from './upgrade-list.ts';
 import { registerItsmRoutes, type ItsmRouteConfig } from './itsm-routes.ts';
 import { recordOperatorActions } from './audit.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
+import { deviceView, registerHostKeyRoutes } from './host-key-routes.ts';
+import { setHostKey } from '../store/host-keys.ts';
 
 export interface ApiDeps {
   db: Database;
@@ -312,9 +314,15 @@ export function createApi(deps: ApiDeps): Hono<Env> {
   app.post('/devices', operate, jsonLimit, async (c) => {
     const body = await parseJson(c, NewDeviceBody);
     if (!body.ok) return body.response;
+    const { hostKeyFingerprint, ...fields } = body.value;
     try {
-      const device = await addDevice(deps.db, deps.secretBox, body.value);
-      return c.json(device, 201);
+      const device = await deps.db.transaction(async (tx) => {
+        const added = await addDevice(tx, deps.secretBox, fields);
+        // Pinned up front: the first session must see this key (otherwise it records what it sees).
+        if (hostKeyFingerprint) await setHostKey(tx, added.id, { fingerprint: hostKeyFingerprint, seen: false }, { actor: c.get('actor'), source: 'registration', kind: 'pinned' });
+        return added;
+      });
+      return c.json(await deviceView(deps.db, device), 201);
     } catch (error) {
       if (error instanceof DuplicateDeviceError) return c.json({ error: error.message }, 409);
       throw error;
@@ -338,11 +346,16 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     if (!hostname.success) return c.json({ error: describeZodError(hostname.error) }, 400);
     const body = await parseJson(c, DeviceChangesBody);
     if (!body.ok) return body.response;
-    const device = await updateDevice(deps.db, deps.secretBox, hostname.data, body.value);
+    const { hostKeyFingerprint, ...changes } = body.value;
+    const device = Object.keys(changes).length > 0 ? await updateDevice(deps.db, deps.secretBox, hostname.data, changes) : await findDeviceByHostname(deps.db, hostname.data);
     if (!device) return c.json({ error: `no device ${hostname.data}` }, 404);
+    // A new address keeps the recorded host key: the host there must still prove it is the device.
+    if (hostKeyFingerprint) await setHostKey(deps.db, device.id, { fingerprint: hostKeyFingerprint, seen: false }, { actor: c.get('actor'), source: 'operator', kind: 'pinned' });
     deps.logger.info('device updated', { device: hostname.data, fields: Object.keys(body.value) });
-    return c.json(device);
+    return c.json(await deviceView(deps.db, device));
   });
+
+  registerHostKeyRoutes(app, { db: deps.db, logger: deps.logger, read, operate, jsonLimit });
 
   // What auto flash cleanup deleted, newest first.
   app.get('/flash-cleanup', read, async (c) => {

@@ -17,7 +17,7 @@ import { routePath } from 'hono/route';
 import type { Logger } from '../runtime/logger.ts';
 import type { Database } from '../store/database.ts';
 import { recordOperatorAction, type AuditOutcome, type OperatorAction } from '../store/operator-audit.ts';
-import { identifyCaller, type Role, type TokenTable } from './auth.ts';
+import { callerName, identifyCaller, type Role, type TokenTable } from './auth.ts';
 import { maskSecrets, maskText } from './audit-mask.ts';
 import type { Env } from './request.ts';
 
@@ -66,7 +66,7 @@ async function describeAction(c: Context<Env>, deps: AuditRecorderDeps, started:
   const query = c.req.query();
   return {
     at: new Date().toISOString(),
-    actor: signed?.actor ?? caller?.holder?.name ?? (caller?.holder ? `token:${caller.tokenId}` : 'anonymous'),
+    actor: signed?.actor ?? callerName(caller),
     role: signed?.role ?? caller?.holder?.role ?? null,
     tokenId: caller?.tokenId ?? null,
     from: origin(c, deps.trustForwardedFor === true),

@@ -61,16 +61,25 @@ export function identifyCaller(tokens: TokenTable, authorization: string | undef
   return { tokenId: tokenId(token), ...(holder ? { holder } : {}) };
 }
 
+/** How the audit log and records name a caller: the token's holder name, else `token:<id>`, else `anonymous`. */
+export function callerName(caller: Caller | undefined): string {
+  return caller?.holder?.name ?? (caller?.holder ? `token:${caller.tokenId}` : 'anonymous');
+}
+
 export interface AuthVariables {
   role: Role;
+  /** Who the token belongs to (callerName): what records of operator decisions name. */
+  actor: string;
 }
 
 export function requirePermission(tokens: TokenTable, permission: Permission): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
-    const role = identifyCaller(tokens, c.req.header('authorization'))?.holder?.role;
+    const caller = identifyCaller(tokens, c.req.header('authorization'));
+    const role = caller?.holder?.role;
     if (!role) return c.json({ error: 'missing or unknown API token (send Authorization: Bearer <token>)' }, 401);
     if (!GRANTS[role].includes(permission)) return c.json({ error: `role ${role} may not ${permission}` }, 403);
     c.set('role', role);
+    c.set('actor', callerName(caller));
     await next();
   };
 }

@@ -6,6 +6,7 @@ import { SITE_KINDS } from '../domain/sites.ts';
 import { PRECHECK_NAMES } from '../domain/prechecks/types.ts';
 import { SAFE_FILE_NAME_RULE, isSafeFileName } from '../domain/image-name.ts';
 import { DISTRIBUTION_PROTOCOLS } from '../distribution/site-servers.ts';
+import { HOST_KEY_FINGERPRINT, HOST_KEY_FINGERPRINT_RULE } from '../domain/host-key.ts';
 
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/;
 const FAMILY = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -48,9 +49,13 @@ const deviceFields = {
   enableSecret: z.string().min(1).max(256),
 };
 
+/** The SSH host key to expect from the device, pinned up front (otherwise the first session records it). */
+const HostKeyFingerprint = z.string().regex(HOST_KEY_FINGERPRINT, `hostKeyFingerprint: ${HOST_KEY_FINGERPRINT_RULE}`);
+
 export const NewDeviceBody = z
   .object({
     ...deviceFields,
+    hostKeyFingerprint: HostKeyFingerprint.optional(),
     hostname: z.string().regex(HOSTNAME, 'hostname: letters, digits, dot and dash, up to 63 characters'),
     port: deviceFields.port.default(22),
     site: deviceFields.site.default('Global'),
@@ -61,7 +66,7 @@ export const NewDeviceBody = z
   .strict();
 
 export const DeviceChangesBody = z
-  .object(deviceFields)
+  .object({ ...deviceFields, hostKeyFingerprint: HostKeyFingerprint })
   .partial()
   .strict()
   .refine((changes) => Object.keys(changes).length > 0, 'name at least one field to change');
@@ -71,9 +76,10 @@ export const DeviceChangesBody = z
  * `credentialsRef` is informational: the entry must carry the credentials themselves; `family`
  * holds until inventory reads the device's model).
  */
+const { hostKeyFingerprint: _pinnedOnlyOneByOne, ...newDeviceShape } = NewDeviceBody.shape;
 const InventoryEntry = z
   .object({
-    ...NewDeviceBody.shape,
+    ...newDeviceShape,
     role: z
       .string()
       .transform((role) => role.toUpperCase())
@@ -98,6 +104,9 @@ export const InventoryImportBody = z
   });
 
 export const HostnameParam = z.string().regex(HOSTNAME, 'not a device hostname');
+
+/** POST /devices/:hostname/host-key: the fingerprint the operator checked; the device must offer it now. */
+export const HostKeyAcceptBody = z.object({ fingerprint: z.string().regex(HOST_KEY_FINGERPRINT, `fingerprint: ${HOST_KEY_FINGERPRINT_RULE}`) }).strict();
 
 export const NewUpgradeBody = z
   .object({

@@ -3,6 +3,7 @@
 export type { ImageRecord } from '../store/images.ts';
 export type { SiteRecord } from '../store/sites.ts';
 export type { DeviceRecord } from '../store/devices.ts';
+export type { DeviceView } from '../api/host-key-routes.ts';
 export type { ComplianceRow } from '../api/compliance.ts';
 export type { ImportView } from '../api/import-status.ts';
 export type { UpgradeView } from '../api/upgrade-status.ts';

@@ -1,9 +1,9 @@
-// Starts a fleet of simulated devices on one state folder: one SSH host key for all of them
-// (kept in `<stateDir>/host_key` so clients' known-hosts stay valid across restarts), one blob
-// store, one LabNode per device spec.
-import { generateKeyPairSync } from 'node:crypto';
+// Starts a fleet of simulated devices on one state folder: one SSH host key per device, as real
+// devices have (ed25519, kept in `<stateDir>/devices/<hostname>.host_key` so that clients'
+// known-hosts stay valid across restarts), one blob store, one LabNode per device spec.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import ssh2 from 'ssh2';
 import { BlobStore } from './blobs.ts';
 import { startControlApi, type ControlServer } from './control-api.ts';
 import { LabNode } from './node.ts';
@@ -12,18 +12,15 @@ import type { Lab, LabDevice, LabEvent, LabOptions } from './types.ts';
 /** Devices started at once; bounded so a fleet of thousands does not open every file together. */
 const START_CONCURRENCY = 32;
 
-async function loadOrCreateHostKey(stateDir: string): Promise<string> {
-  const path = join(stateDir, 'host_key');
+/** The device's own host key (OpenSSH format), created on its first start. */
+async function loadOrCreateHostKey(stateDir: string, hostname: string): Promise<string> {
+  const path = join(stateDir, 'devices', `${hostname}.host_key`);
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const { privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'pkcs1', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  });
+  const privateKey = ssh2.utils.generateKeyPairSync('ed25519').private;
   const temp = `${path}.${process.pid}.tmp`;
   await writeFile(temp, privateKey, { mode: 0o600 });
   await rename(temp, path);
@@ -38,7 +35,6 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     seen.add(spec.hostname);
   }
   await mkdir(join(stateDir, 'devices'), { recursive: true });
-  const hostKey = await loadOrCreateHostKey(stateDir);
   const blobs = new BlobStore(join(stateDir, 'blobs'));
   await blobs.init();
   const emit = (event: LabEvent): void => {
@@ -56,7 +52,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   try {
     for (let i = 0; i < options.devices.length; i += START_CONCURRENCY) {
       const batch = options.devices.slice(i, i + START_CONCURRENCY);
-      const started = await Promise.allSettled(batch.map((spec) => LabNode.start(spec, stateDir, blobs, hostKey, emit)));
+      const started = await Promise.allSettled(batch.map(async (spec) => LabNode.start(spec, stateDir, blobs, await loadOrCreateHostKey(stateDir, spec.hostname), emit)));
       for (const result of started) if (result.status === 'fulfilled') nodes.push(result.value);
       const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;

@@ -75,7 +75,7 @@ export class LabNode implements LabDevice, CliHost {
   }
 
   state(): DeviceStateView {
-    return this.device.view();
+    return { ...this.device.view(), ssh: { hostKey: this.ssh.hostKeyInfo, authAttempts: { ...this.ssh.authAttempts } } };
   }
 
   setFaults(faults: Partial<LabFaults>): void {

@@ -1,7 +1,7 @@
 // The network face of one device: an SSH server (ssh2) on the device's address and port that
 // checks its credentials and runs a CLI session per shell or exec request. A reload closes the
 // listener and every connection, so clients see "connection refused" until it boots again.
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import ssh2, { type AuthContext, type Connection, type ParsedKey, type Server, type ServerChannel } from 'ssh2';
 import { CliSession, type CliHost } from './cli.ts';
 import { Terminal } from './terminal.ts';
@@ -12,7 +12,7 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Host keys parsed once per lab process: every device (and every re-listen after a reload) shares one. */
+/** Host keys parsed once per lab process (every re-listen after a reload reuses the device's). */
 const parsedHostKeys = new Map<string, ParsedKey>();
 
 function parsedHostKey(pem: string): ParsedKey {
@@ -26,8 +26,18 @@ function parsedHostKey(pem: string): ParsedKey {
   return key;
 }
 
+/** What clients tried against the device's SSH server (tests check that a refused host key got nothing). */
+export interface SshAuthAttempts {
+  password: number;
+  keyboardInteractive: number;
+  /** `none`, `publickey` and any other method. */
+  other: number;
+}
+
 export class DeviceSshServer {
   private server: Server | undefined;
+  /** Since the lab process started this device; kept across reloads. */
+  readonly authAttempts: SshAuthAttempts = { password: 0, keyboardInteractive: 0, other: 0 };
   private readonly connections = new Set<Connection>();
   private boundPort: number;
 
@@ -43,6 +53,13 @@ export class DeviceSshServer {
   /** The port in use (the OS-chosen one once listening on port 0). */
   get port(): number {
     return this.boundPort;
+  }
+
+  /** The host key's OpenSSH SHA256 fingerprint and type, as a client sees them. */
+  get hostKeyInfo(): { fingerprint: string; keyType: string } {
+    const key = parsedHostKey(this.hostKey);
+    const blob = key.getPublicSSH();
+    return { fingerprint: `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`, keyType: key.type };
   }
 
   get listening(): boolean {
@@ -96,6 +113,9 @@ export class DeviceSshServer {
       const methods: ('password' | 'keyboard-interactive')[] = ['password', 'keyboard-interactive'];
       // The sshAuthFailure fault: every login is rejected.
       const userOk = sameSecret(ctx.username, spec.username) && !this.host.device.faults.sshAuthFailure;
+      if (ctx.method === 'password') this.authAttempts.password += 1;
+      else if (ctx.method === 'keyboard-interactive') this.authAttempts.keyboardInteractive += 1;
+      else this.authAttempts.other += 1;
       if (ctx.method === 'password') {
         if (userOk && sameSecret(ctx.password, spec.password)) ctx.accept();
         else ctx.reject(methods);

@@ -116,6 +116,11 @@ export interface DeviceStateView {
   savedAliases?: string[];
   /** Faults in effect (only the ones switched on). */
   faults?: Partial<LabFaults>;
+  /**
+   * The device's SSH host key (its own, kept in the lab state folder) and the authentication
+   * attempts its SSH server received since the lab started (password, keyboard-interactive, other).
+   */
+  ssh?: { hostKey: { fingerprint: string; keyType: string }; authAttempts: { password: number; keyboardInteractive: number; other: number } };
 }
 
 export interface LabDevice {

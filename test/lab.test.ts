@@ -301,7 +301,7 @@ void describe('lab: simulated Catalyst 9300 over SSH', () => {
   });
 
   void it('copies over SCP from a distribution server', async () => {
-    const hostKey = await readFile(join(stateDir, 'host_key'), 'utf8');
+    const hostKey = ssh2.utils.generateKeyPairSync('ed25519').private;
     const scp = await startScpServer(hostKey, { '/srv/images/small.bin': image.subarray(0, 70_000) });
     try {
       const s = await privileged('sw-copy');
