@@ -1,5 +1,6 @@
-// Activation by platform through the upgrade workflow: IOS-XE INSTALL mode (`install add file …
-// activate commit`), NX-OS (`install all nxos …`), and an NX-OS rollback after a failed postcheck.
+// Activation by platform through the upgrade workflow: a classic IOS router (boot variable read
+// with `show bootvar`), IOS-XE INSTALL mode (`install add file … activate commit`), NX-OS
+// (`install all nxos …`), and an NX-OS rollback after a failed postcheck.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Lab, LabPlatform } from '../lab/types.ts';
@@ -8,33 +9,53 @@ import { startUpgradeHarness, type UpgradeHarness } from './support/upgrade-harn
 import { runUpgrade } from './support/upgrades.ts';
 
 const DEVICES: [string, LabPlatform][] = [
+  ['ac-isr', 'isr2900'],
   ['ac-install', 'cat9300-install'],
   ['ac-nexus', 'n9k'],
   ['ac-nexus-back', 'n9k'],
 ];
 const XE_BUNDLE = 'cat9k_iosxe.17.09.04a.SPA.bin';
 const NXOS_IMAGE = 'nxos64-cs.10.3.6.M.bin';
+const ISR_IMAGE = 'c2900-universalk9-mz.SPA.157-3.M8.bin';
 
 let harness: UpgradeHarness;
 let netswim: TestNetswim;
 let lab: Lab;
 let xeImage: string;
 let nxosImage: string;
+let isrImage: string;
 
 before(async () => {
   harness = await startUpgradeHarness({
     name: 'activation',
     devices: DEVICES.map(([hostname, platform]) => ({ hostname, platform })),
-    images: { [XE_BUNDLE]: 1024 * 1024 + 1, [NXOS_IMAGE]: 1024 * 1024 + 2 },
+    images: { [XE_BUNDLE]: 1024 * 1024 + 1, [NXOS_IMAGE]: 1024 * 1024 + 2, [ISR_IMAGE]: 1024 * 1024 + 3 },
   });
   ({ netswim, lab } = harness);
   xeImage = harness.images[XE_BUNDLE]!;
   nxosImage = harness.images[NXOS_IMAGE]!;
+  isrImage = harness.images[ISR_IMAGE]!;
 });
 
 after(() => harness?.stop());
 
 describe('activation', () => {
+  it('classic IOS router: boot system flash:<new> then the running image, saved, one reload, the new release boots', async () => {
+    const device = lab.device('ac-isr');
+    const from = device.state();
+    assert.equal(from.version, '15.2(4)M7');
+    const { view } = await runUpgrade(netswim, 'ac-isr', isrImage);
+    assert.equal(view.execution, 'COMPLETED', view.error);
+    assert.equal(view.result?.outcome, 'upgraded');
+    const state = device.state();
+    assert.equal(state.version, '15.7(3)M8');
+    assert.equal(state.runningImage, ISR_IMAGE);
+    // The old image stays second in the boot list: the router falls back to it if the new one fails.
+    assert.deepEqual(state.bootVariables, [`flash:${ISR_IMAGE}`, `flash:${from.runningImage}`]);
+    assert.equal(state.reloadCount, 1);
+    assert.ok(state.flash.some((file) => file.name === from.runningImage), 'the previous image is kept on flash');
+  });
+
   it('INSTALL mode: install add file … activate commit, one reload, packages.conf boots the new release', async () => {
     const device = lab.device('ac-install');
     assert.equal(device.state().runningImage, 'packages.conf');
