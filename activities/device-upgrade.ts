@@ -5,8 +5,7 @@ import { findCliError } from '../domain/parsers/cli-error.ts';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
 import { activeAddOnFiles, parseInstallSummary } from '../domain/parsers/install-summary.ts';
 import { DeviceOutputError } from '../domain/parsers/parse-error.ts';
-import { parseShowBoot } from '../domain/parsers/show-boot.ts';
-import { bootImageOf, fileNameOfImage, parseShowVersion } from '../domain/parsers/show-version.ts';
+import { bootImageOf, fileNameOfImage, imagePathOf, parseShowVersion } from '../domain/parsers/show-version.ts';
 import { parseVerifyMd5 } from '../domain/parsers/verify-md5.ts';
 import { activationMethodOf, alreadyReloaded, rebootedSince, runsTarget, type ActivationMethod, type CheckResult, type DeviceInventory, type ImageRef } from '../domain/upgrade.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -20,6 +19,7 @@ import { cleanupFlash, type CleanupOutcome, type CleanupRequest } from './flash-
 import { runActivation } from './activation.ts';
 import { armReloadMarker, markersPresent, removeReloadMarkers } from './reload-marker.ts';
 import { driverFor, driverOfShowVersion } from '../drivers/index.ts';
+import { readBootList } from './boot-list.ts';
 import { runPrechecks, SCP_COPY_QUESTIONS, type PrecheckRequest } from './prechecks.ts';
 import { applicableCustomChecks, captureHealth, needsDevice, type HealthCapture, type HealthRequest } from './health.ts';
 import type { PrecheckResult } from '../domain/prechecks.ts';
@@ -117,11 +117,12 @@ async function readState(session: CliSession): Promise<DeviceInventory> {
   const filesystem = driver.bootFilesystem;
   // NX-OS `dir` has no "Directory of" header: the file system is the one we listed.
   const flash = { ...parseDirFlash(await session.run(`dir ${filesystem}:`)), filesystem };
-  const boot = parseShowBoot(await session.run(driver.bootVariablesCommand));
+  const boot = await readBootList(session, driver);
   const inventory: DeviceInventory = {
     hostname: version.hostname,
     version: version.version,
     runningImage: fileNameOfImage(bootImageOf(version)),
+    ...(imagePathOf(bootImageOf(version)).includes('/') ? { runningImagePath: imagePathOf(bootImageOf(version)) } : {}),
     os,
     uptimeSeconds: version.uptimeSeconds,
     uptimeResolutionSeconds: version.uptimeResolutionSeconds,
@@ -435,7 +436,8 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
     async setBootVariables(request: { deviceId: string; bootVariables: string[]; verifyImage?: ImageOnFlash }): Promise<string[]> {
       return onDevice(await target(request.deviceId), async (session) => {
         if (request.verifyImage) await verifyBeforeActivation(session, request.verifyImage);
-        const original = parseShowBoot(await session.run('show boot')).next;
+        const driver = driverOfShowVersion(await session.run('show version'));
+        const original = (await readBootList(session, driver)).next;
         const apply = async (list: string[]): Promise<string[]> => {
           const commands = ['configure terminal', 'no boot system', ...list.map((b) => `boot system ${b}`), 'end'];
           for (const command of commands) {
@@ -446,7 +448,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
           await removeReloadMarkers(session);
           const saved = await session.run('write memory', { timeoutMs: 120_000 });
           if (!/\[OK\]/.test(saved)) throw new Error(`write memory did not confirm: ${saved.trim()}`);
-          const boot = parseShowBoot(await session.run('show boot')).next;
+          const boot = (await readBootList(session, driver)).next;
           if (boot.join(';') !== list.join(';')) {
             throw ApplicationFailure.nonRetryable(`boot variable is ${boot.join(';') || 'empty'} after saving, expected ${list.join(';')}`, 'BootVariableMismatch');
           }

@@ -5,7 +5,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import { flashBytesNeeded, planFlashCleanup, type FlashCleanupPlan } from '../domain/flash-cleanup.ts';
 import { findCliError } from '../domain/parsers/cli-error.ts';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
-import { parseShowBoot } from '../domain/parsers/show-boot.ts';
 import { bootImageOf, parseShowVersion } from '../domain/parsers/show-version.ts';
 import type { ImageRef } from '../domain/upgrade.ts';
 import type { Queryable } from '../store/database.ts';
@@ -13,6 +12,7 @@ import { recordCleanupDeletion } from '../store/flash-cleanup-audit.ts';
 import type { CliSession } from './cli-session.ts';
 import { DELETE_QUESTIONS } from './cli-dialogues.ts';
 import { driverOfShowVersion } from '../drivers/index.ts';
+import { readBootList } from './boot-list.ts';
 
 export interface CleanupRequest {
   deviceId: string;
@@ -35,7 +35,7 @@ async function currentPlan(session: CliSession, image: ImageRef): Promise<{ plan
   const family = driver.os;
   const filesystem = driver.bootFilesystem;
   const flash = parseDirFlash(await session.run(`dir ${filesystem}:`));
-  const boot = parseShowBoot(await session.run(driver.bootVariablesCommand)).next;
+  const boot = (await readBootList(session, driver)).next;
   const plan = planFlashCleanup({
     flash,
     bytesNeeded: flashBytesNeeded(image.sizeBytes),

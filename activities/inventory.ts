@@ -2,7 +2,6 @@
 // writes it to the device's record. Read-only on the device; safe to retry.
 import { familyOfModel } from '../domain/device-family.ts';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
-import { parseShowBoot } from '../domain/parsers/show-boot.ts';
 import { chassisOf, parseShowInventory } from '../domain/parsers/show-inventory.ts';
 import { fileNameOfImage, parseShowVersion } from '../domain/parsers/show-version.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -12,6 +11,7 @@ import type { SecretBox } from '../store/secret-box.ts';
 import type { CliSession } from './cli-session.ts';
 import { onDevice, resolveCliTarget } from './device-target.ts';
 import { driverOfShowVersion } from '../drivers/index.ts';
+import { readBootList } from './boot-list.ts';
 
 export interface InventoryActivityDeps {
   db: Queryable;
@@ -44,7 +44,7 @@ export async function readDeviceFacts(session: CliSession): Promise<DeviceInvent
   const driver = driverOfShowVersion(versionOutput);
   const chassis = chassisOf(parseShowInventory(await session.run('show inventory')));
   const flash = parseDirFlash(await session.run(`dir ${driver.bootFilesystem}:`));
-  const boot = parseShowBoot(await session.run(driver.bootVariablesCommand));
+  const boot = await readBootList(session, driver);
   const model = chassis?.pid;
   const family = model ? familyOfModel(model) : undefined;
   return {

@@ -3,10 +3,10 @@
 // Read-only on the device except the probe file, which is deleted again (also one a crashed run left).
 import { cleanupCapacity, flashBytesNeeded, supportsAutoCleanup } from '../domain/flash-cleanup.ts';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
-import { parseShowBoot } from '../domain/parsers/show-boot.ts';
 import { bootImageOf, parseShowVersion } from '../domain/parsers/show-version.ts';
 import { ApplicationFailure } from '@temporalio/common';
 import { driverOfShowVersion } from '../drivers/index.ts';
+import { readBootList } from './boot-list.ts';
 import {
   checkConfigRegister,
   checkDomainName,
@@ -130,7 +130,7 @@ export async function runPrechecks(session: CliSession, request: PrecheckRequest
         break;
       case 'flash-space': {
         const flash = parseDirFlash(first.output);
-        const boot = parseShowBoot(await session.run(driver.bootVariablesCommand)).next;
+        const boot = (await readBootList(session, driver)).next;
         const present = imageOnFlash(flash, request.image);
         const reclaimable = cleanupCapacity({
           flash,

@@ -81,6 +81,11 @@ export interface DeviceInventory {
   hostname: string;
   version: string;
   runningImage: string;
+  /**
+   * The running image's path on its file system when it sits in a directory (Catalyst access
+   * switches: `c2960x-universalk9-mz.152-2.E7/c2960x-universalk9-mz.152-2.E7.bin`).
+   */
+  runningImagePath?: string;
   os: OsFamily;
   /** IOS-XE: INSTALL boots packages.conf, BUNDLE a .bin. */
   installMode?: 'INSTALL' | 'BUNDLE';
@@ -190,7 +195,12 @@ export function imageOnFlash(flash: FlashListing, image: ImageRef): boolean {
   return flash.files.some((f) => !f.isDirectory && f.name === image.fileName && f.size === image.sizeBytes);
 }
 
-/** Boot list after activation: the new image first, the running image kept as fallback. */
+/** Where the running image is on its file system: its directory too, so a boot entry finds it. */
+export function runningImagePathOf(device: Pick<DeviceInventory, 'runningImage' | 'runningImagePath'>): string {
+  return device.runningImagePath ?? device.runningImage;
+}
+
+/** Boot list after activation: the new image first, the running image (its path) kept as fallback. */
 export function plannedBootVariables(filesystem: string, image: ImageRef, runningImage: string): string[] {
   const target = `${filesystem}:${image.fileName}`;
   const fallback = `${filesystem}:${runningImage}`;

@@ -22,8 +22,12 @@ export interface PlatformDriver {
   recognises(showVersion: string): boolean;
   /** The file system images are copied to and booted from, without the colon. */
   readonly bootFilesystem: 'flash' | 'bootflash';
-  /** The command that prints the boot list for the next reload (parseShowBoot reads it). */
-  readonly bootVariablesCommand: string;
+  /**
+   * The commands that print the boot list for the next reload (parseShowBoot reads them), tried
+   * in order while the device answers `% Invalid input`: classic IOS routers know `show bootvar`,
+   * Catalyst access switches on the same IOS only `show boot`.
+   */
+  readonly bootVariablesCommands: readonly string[];
   /**
    * Whether `reload` leaves unsaved configuration behind (its "Save?" answered no), so that a
    * marker in the running configuration proves, by being gone, that the device reloaded.

@@ -1,4 +1,5 @@
-// Classic IOS: ISR G2 routers (`show bootvar`) and Catalyst access switches.
+// Classic IOS: ISR G2 routers (`show bootvar`) and Catalyst access switches (`show boot`, images
+// in a flash directory as `archive download-sw` leaves them).
 import type { PlatformDriver } from './driver.ts';
 
 export const iosDriver: PlatformDriver = {
@@ -6,7 +7,7 @@ export const iosDriver: PlatformDriver = {
   label: 'IOS',
   recognises: () => true,
   bootFilesystem: 'flash',
-  bootVariablesCommand: 'show bootvar',
+  bootVariablesCommands: ['show bootvar', 'show boot'],
   keepsReloadMarker: true,
   autoCleanup: true,
   activationMethod: () => 'boot-variable',

@@ -6,7 +6,7 @@ export const iosXeDriver: PlatformDriver = {
   label: 'IOS-XE',
   recognises: (showVersion) => /IOS[ -]XE/.test(showVersion),
   bootFilesystem: 'flash',
-  bootVariablesCommand: 'show boot',
+  bootVariablesCommands: ['show boot'],
   keepsReloadMarker: true,
   autoCleanup: true,
   activationMethod: (installMode) => (installMode === 'INSTALL' ? 'install-add-activate-commit' : 'boot-variable'),

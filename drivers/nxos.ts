@@ -6,7 +6,7 @@ export const nxosDriver: PlatformDriver = {
   label: 'NX-OS',
   recognises: (showVersion) => /NX-OS|NXOS:/.test(showVersion),
   bootFilesystem: 'bootflash',
-  bootVariablesCommand: 'show boot',
+  bootVariablesCommands: ['show boot'],
   // NX-OS prints its uptime in seconds: a restarted uptime proves a reload without a marker.
   keepsReloadMarker: false,
   autoCleanup: false,

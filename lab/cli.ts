@@ -16,6 +16,8 @@ import {
   classicDir,
   classicShowBootvar,
   classicShowVersion,
+  catalystClassicShowBoot,
+  catalystClassicShowVersion,
   clockLine,
   cryptoKeys,
   httpSecureStatus,
@@ -223,7 +225,8 @@ export class CliSession {
       version: showVersionNode,
       clock: leaf(() => Promise.resolve(this.family === 'nx-os' ? clockLine(this.now(), true) : showClock(this.now()))),
       boot: leaf(() => Promise.resolve(this.showBoot())),
-      bootvar: leaf(() => Promise.resolve(this.showBoot())),
+      // A Catalyst access switch knows `show boot` only.
+      ...(this.device.profile.accessSwitch ? {} : { bootvar: leaf(() => Promise.resolve(this.showBoot())) }),
       ntp: { children: { status: leaf(() => Promise.resolve(ntpStatus(this.family, this.device.faults.clockSkewSeconds ?? 0, this.now()))) } },
       inventory: leaf(() => Promise.resolve(inventory(this.device.profile, identityOf(this.device.hostname)))),
       // IOS-XE `show license summary`; classic IOS `show license`; NX-OS `show license usage`.
@@ -489,7 +492,7 @@ export class CliSession {
   }
 
   private showVersion(): string[] {
-    if (this.family === 'ios') return classicShowVersion(this.platformContext());
+    if (this.family === 'ios') return this.device.profile.accessSwitch ? catalystClassicShowVersion(this.platformContext()) : classicShowVersion(this.platformContext());
     if (this.family === 'nx-os') return nxosShowVersion(this.platformContext());
     return showVersion({
       installedVersion: this.device.snapshot.installedVersion,
@@ -503,6 +506,7 @@ export class CliSession {
 
   private showBoot(): string[] {
     const s = this.device.snapshot;
+    if (this.device.profile.accessSwitch) return catalystClassicShowBoot(s.savedBootVariables);
     if (this.family === 'ios') return classicShowBootvar(s.savedBootVariables, this.device.configRegister, this.device.nextConfigRegister);
     if (this.family === 'nx-os') return nxosShowBoot(s.bootVariables, s.savedBootVariables);
     return showBoot(s.bootVariables, s.savedBootVariables);

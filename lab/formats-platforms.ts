@@ -98,14 +98,111 @@ export function classicShowVersion(ctx: PlatformContext): string[] {
   ];
 }
 
-/** Classic `dir flash:`: `    1  -rw-    97794040  Feb 16 2015 10:38:42 +00:00  c2900-….bin`. */
+/**
+ * Classic `dir flash:`: `    1  -rw-    97794040  Feb 16 2015 10:38:42 +00:00  c2900-….bin`; a
+ * file in a directory shows as its directory (`drwx  512 …  c2960x-…E7`), as on a real switch.
+ */
 export function classicDir(entries: FlashEntry[], totalBytes: number, freeBytes: number): string[] {
-  const rows = entries.map((e, i) => {
-    const d = new Date(e.mtime);
-    const date = `${month(d)} ${String(d.getUTCDate()).padStart(2)} ${d.getUTCFullYear()} ${hms(d)} +00:00`;
-    return `${String(i + 1).padStart(5)}  -rw-${String(e.size).padStart(12)}  ${date}  ${e.name}`;
-  });
+  const date = (mtime: string) => {
+    const d = new Date(mtime);
+    return `${month(d)} ${String(d.getUTCDate()).padStart(2)} ${d.getUTCFullYear()} ${hms(d)} +00:00`;
+  };
+  const rows: string[] = [];
+  const directories = new Set<string>();
+  for (const e of entries) {
+    const slash = e.name.indexOf('/');
+    if (slash < 0) {
+      rows.push(`${String(rows.length + 1).padStart(5)}  -rw-${String(e.size).padStart(12)}  ${date(e.mtime)}  ${e.name}`);
+    } else if (!directories.has(e.name.slice(0, slash))) {
+      directories.add(e.name.slice(0, slash));
+      rows.push(`${String(rows.length + 1).padStart(5)}  drwx${String(512).padStart(12)}  ${date(e.mtime)}  ${e.name.slice(0, slash)}`);
+    }
+  }
   return ['Directory of flash:/', '', ...rows, '', `${totalBytes} bytes total (${freeBytes} bytes free)`];
+}
+
+// --- classic IOS Catalyst access switch (2960-X), after genieparser's 2960-X capture ------------
+
+export function catalystClassicShowVersion(ctx: PlatformContext): string[] {
+  const { state, now, version, profile } = ctx;
+  const id = identityOf(state.hostname);
+  const p = classicParts(version);
+  const year = 2012 + p.minor + Math.floor(p.rebuild / 3);
+  const compiled = compileDate(`16.${p.minor}.${p.rebuild}`);
+  const booted = new Date(state.bootedAt);
+  const mac = id.mac.toUpperCase();
+  return [
+    `Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version ${version}, RELEASE SOFTWARE (fc${1 + (hashNumber(version) % 3)})`,
+    'Technical Support: http://www.cisco.com/techsupport',
+    `Copyright (c) 1986-${year} by Cisco Systems, Inc.`,
+    `Compiled ${day(compiled)} ${pad2(compiled.getUTCDate())}-${month(compiled)}-${String(year).slice(2)} ${pad2(compiled.getUTCHours())}:${pad2(compiled.getUTCMinutes())} by prod_rel_team`,
+    '',
+    'ROM: Bootstrap program is C2960X boot loader',
+    'BOOTLDR: C2960X Boot Loader (C2960X-HBOOT-M) Version 15.2(2r)E1, RELEASE SOFTWARE (fc1)',
+    '',
+    `${state.hostname} uptime is ${formatUptime(now.getTime() - booted.getTime())}`,
+    `System returned to ROM by ${state.reloadCount > 0 ? 'Reload command' : 'power-on'}`,
+    `System restarted at ${hms(booted)} UTC ${day(booted)} ${month(booted)} ${booted.getUTCDate()} ${booted.getUTCFullYear()}`,
+    `System image file is "flash:${state.runningImage}"`,
+    `Last reload reason: ${state.lastReloadReason === 'PowerOn' ? 'power-on' : 'Reload command'}`,
+    '',
+    '',
+    '',
+    ...CRYPTO_EXPORT_NOTICE,
+    '',
+    `cisco ${profile.model} (APM86XXX) processor (revision F0) with 524288K bytes of memory.`,
+    `Processor board ID ${id.serial}`,
+    'Last reset from power-on',
+    '1 Virtual Ethernet interface',
+    '1 FastEthernet interface',
+    '52 Gigabit Ethernet interfaces',
+    '2 Ten Gigabit Ethernet interfaces',
+    'The password-recovery mechanism is enabled.',
+    '',
+    '512K bytes of flash-simulated non-volatile configuration memory.',
+    `Base ethernet MAC Address       : ${mac}`,
+    'Motherboard assembly number     : 73-15898-07',
+    `Motherboard serial number       : ${id.boardSerial}`,
+    'Model revision number           : F0',
+    `Model number                    : ${profile.model}`,
+    `System serial number            : ${id.serial}`,
+    'Version ID                      : V02',
+    '',
+    '',
+    'Switch Ports Model                     SW Version            SW Image                 ',
+    '------ ----- -----                     ----------            ----------               ',
+    `*    1 52    ${profile.model.padEnd(26)}${version.padEnd(22)}C2960X-UNIVERSALK9-M     `,
+    '',
+    '',
+    `Configuration register is ${ctx.nextConfigRegister ? `${ctx.configRegister} (will be ${ctx.nextConfigRegister} at next reload)` : ctx.configRegister}`,
+    '',
+  ];
+}
+
+/** `show boot` of a classic IOS Catalyst switch (ntc-templates' 2960-L capture): `BOOT path-list : a;b`. */
+export function catalystClassicShowBoot(saved: string[]): string[] {
+  return [
+    `BOOT path-list      : ${saved.join(';')}`,
+    'Config file         : flash:/config.text',
+    'Private Config file : flash:/private-config.text',
+    'Enable Break        : no',
+    'Manual Boot         : no',
+    'Allow Dev Key         : yes',
+    'HELPER path-list    : ',
+    'Auto upgrade        : yes',
+    'Auto upgrade path   : ',
+    'Boot optimization   : disabled',
+    'NVRAM/Config file',
+    '      buffer size:   524288',
+    'Timeout for Config',
+    '          Download:    0 seconds',
+    'Config Download ',
+    '       via DHCP:       disabled (next boot: disabled)',
+  ];
+}
+
+export function catalystClassicInventory(profile: PlatformProfile, id: Identity): string[] {
+  return [`NAME: "1", DESCR: "${profile.model}"`, `PID: ${profile.model.padEnd(18)}, VID: V02  , SN: ${id.serial}`, ''];
 }
 
 /** Router `show bootvar` / `show boot`: the startup boot list with the `,1` retry counts. */
@@ -454,6 +551,7 @@ export function ipInterfaceBrief(family: 'ios-xe' | 'ios' | 'nx-os', address: st
 }
 
 export function inventory(profile: PlatformProfile, id: Identity): string[] {
+  if (profile.accessSwitch) return catalystClassicInventory(profile, id);
   if (profile.family === 'nx-os') {
     return [
       `NAME: "Chassis",  DESCR: "Nexus9000 ${profile.model.replace(/^N9K-/, '')} Chassis"`,

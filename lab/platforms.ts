@@ -19,6 +19,11 @@ export interface PlatformProfile {
   /** Files on a factory device besides the image (INSTALL mode: besides the packages). */
   defaultFiles: { name: string; size: number }[];
   installMode: boolean;
+  /**
+   * A Catalyst access switch on classic IOS: `show boot` prints `BOOT path-list`, `show bootvar`
+   * is not a command, and the factory image sits in a flash directory (`archive download-sw`).
+   */
+  accessSwitch?: boolean;
   configRegister: string;
   /** Version an image file runs as the platform prints it; undefined when not an image. */
   versionOfImage(fileName: string): string | undefined;
@@ -35,6 +40,16 @@ export function classicIosVersion(fileName: string): string | undefined {
   const m = CLASSIC_IMAGE.exec(fileName);
   return m ? `${m[1]}.${m[2]}(${m[3]})${m[4]}` : undefined;
 }
+
+// c2960x-universalk9-mz.152-7.E2.bin (also inside its directory) → 15.2(7)E2
+const C2960X_IMAGE = /^(?:[^/]+\/)?c2960x-universalk9-mz\.(\d{2})(\d)-(\d+)\.([A-Z]+\d*[a-z]?)\.bin$/;
+
+export function c2960xVersion(fileName: string): string | undefined {
+  const m = C2960X_IMAGE.exec(fileName);
+  return m ? `${m[1]}.${m[2]}(${m[3]})${m[4]}` : undefined;
+}
+
+const C2960X_FACTORY_IMAGE = 'c2960x-universalk9-mz.152-2.E7/c2960x-universalk9-mz.152-2.E7.bin';
 
 export function nxosVersion(fileName: string): string | undefined {
   const m = NXOS_IMAGE.exec(fileName);
@@ -104,6 +119,28 @@ export const PLATFORMS: Record<LabPlatform, PlatformProfile> = {
     versionOfImage: classicIosVersion,
     imageSize: (name) => (name === 'c2900-universalk9-mz.SPA.152-4.M7.bin' ? 97_794_040 : 95_000_000 + (hashNumber(name) % 10_000_000)),
   },
+  c2960x: {
+    id: 'c2960x',
+    family: 'ios',
+    model: 'WS-C2960X-48FPD-L',
+    series: 'Cisco Catalyst 2960-X Series Switches',
+    filesystem: 'flash',
+    flashSizeBytes: 122_185_728,
+    defaultImage: C2960X_FACTORY_IMAGE,
+    defaultFiles: [
+      { name: 'multiple-fs', size: 2_220 },
+      { name: 'vlan.dat', size: 1_916 },
+      { name: 'private-config.text', size: 1_734 },
+      { name: 'config.text', size: 8_642 },
+      { name: 'c2960x-universalk9-mz.152-2.E7/info', size: 818 },
+      { name: 'c2960x-universalk9-mz.152-2.E7/html/homepage.htm', size: 3_992 },
+    ],
+    installMode: false,
+    accessSwitch: true,
+    configRegister: '0xF',
+    versionOfImage: c2960xVersion,
+    imageSize: (name) => (name === C2960X_FACTORY_IMAGE ? 26_789_888 : 26_000_000 + (hashNumber(name) % 3_000_000)),
+  },
   n9k: {
     id: 'n9k',
     family: 'nx-os',
@@ -130,9 +167,9 @@ export function profileOf(platform: LabPlatform): PlatformProfile {
   return profile;
 }
 
-/** `flash:x.bin`, `flash:/x.bin`, `bootflash:///x.bin` → `x.bin` when on `filesystem`. */
+/** `flash:x.bin`, `flash:/x.bin`, `bootflash:///x.bin` → `x.bin`, `flash:dir/x.bin` → `dir/x.bin`, when on `filesystem`. */
 export function fileOnFilesystem(path: string, filesystem: string): string | undefined {
-  const m = /^([a-z0-9]+):\/*([^/\s]+)$/i.exec(path);
+  const m = /^([a-z0-9]+):\/*((?:[^/\s]+\/)?[^/\s]+)$/i.exec(path);
   if (!m || m[1]?.toLowerCase() !== filesystem) return undefined;
   return m[2];
 }

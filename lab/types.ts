@@ -6,9 +6,9 @@
  * mode (`cat9300-install`), an ISR G2 router on classic IOS 15 (`isr2900`), a Nexus 9000 on
  * NX-OS (`n9k`).
  */
-export type LabPlatform = 'cat9300' | 'cat9300-install' | 'isr2900' | 'n9k';
+export type LabPlatform = 'cat9300' | 'cat9300-install' | 'isr2900' | 'c2960x' | 'n9k';
 
-export const LAB_PLATFORMS: readonly LabPlatform[] = ['cat9300', 'cat9300-install', 'isr2900', 'n9k'];
+export const LAB_PLATFORMS: readonly LabPlatform[] = ['cat9300', 'cat9300-install', 'isr2900', 'c2960x', 'n9k'];
 
 export interface DeviceSpec {
   hostname: string;

@@ -1,5 +1,6 @@
 // Activation by platform through the upgrade workflow: a classic IOS router (boot variable read
-// with `show bootvar`), IOS-XE INSTALL mode (`install add file … activate commit`), NX-OS
+// with `show bootvar`), a classic IOS Catalyst access switch (`show boot` with `BOOT path-list`,
+// its running image in a flash directory), IOS-XE INSTALL mode (`install add file … activate commit`), NX-OS
 // (`install all nxos …`), and an NX-OS rollback after a failed postcheck.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -10,6 +11,7 @@ import { runUpgrade } from './support/upgrades.ts';
 
 const DEVICES: [string, LabPlatform][] = [
   ['ac-isr', 'isr2900'],
+  ['ac-2960x', 'c2960x'],
   ['ac-install', 'cat9300-install'],
   ['ac-nexus', 'n9k'],
   ['ac-nexus-back', 'n9k'],
@@ -17,6 +19,7 @@ const DEVICES: [string, LabPlatform][] = [
 const XE_BUNDLE = 'cat9k_iosxe.17.09.04a.SPA.bin';
 const NXOS_IMAGE = 'nxos64-cs.10.3.6.M.bin';
 const ISR_IMAGE = 'c2900-universalk9-mz.SPA.157-3.M8.bin';
+const C2960X_IMAGE = 'c2960x-universalk9-mz.152-7.E2.bin';
 
 let harness: UpgradeHarness;
 let netswim: TestNetswim;
@@ -24,17 +27,19 @@ let lab: Lab;
 let xeImage: string;
 let nxosImage: string;
 let isrImage: string;
+let c2960xImage: string;
 
 before(async () => {
   harness = await startUpgradeHarness({
     name: 'activation',
     devices: DEVICES.map(([hostname, platform]) => ({ hostname, platform })),
-    images: { [XE_BUNDLE]: 1024 * 1024 + 1, [NXOS_IMAGE]: 1024 * 1024 + 2, [ISR_IMAGE]: 1024 * 1024 + 3 },
+    images: { [XE_BUNDLE]: 1024 * 1024 + 1, [NXOS_IMAGE]: 1024 * 1024 + 2, [ISR_IMAGE]: 1024 * 1024 + 3, [C2960X_IMAGE]: 1024 * 1024 + 4 },
   });
   ({ netswim, lab } = harness);
   xeImage = harness.images[XE_BUNDLE]!;
   nxosImage = harness.images[NXOS_IMAGE]!;
   isrImage = harness.images[ISR_IMAGE]!;
+  c2960xImage = harness.images[C2960X_IMAGE]!;
 });
 
 after(() => harness?.stop());
@@ -54,6 +59,21 @@ describe('activation', () => {
     assert.deepEqual(state.bootVariables, [`flash:${ISR_IMAGE}`, `flash:${from.runningImage}`]);
     assert.equal(state.reloadCount, 1);
     assert.ok(state.flash.some((file) => file.name === from.runningImage), 'the previous image is kept on flash');
+  });
+
+  it('Catalyst 2960-X on classic IOS: the fallback boot entry keeps the directory of the running image, one reload, the new release boots', async () => {
+    const device = lab.device('ac-2960x');
+    const from = device.state();
+    assert.equal(from.runningImage, 'c2960x-universalk9-mz.152-2.E7/c2960x-universalk9-mz.152-2.E7.bin');
+    const { view } = await runUpgrade(netswim, 'ac-2960x', c2960xImage);
+    assert.equal(view.execution, 'COMPLETED', view.error);
+    assert.equal(view.result?.outcome, 'upgraded');
+    const state = device.state();
+    assert.equal(state.version, '15.2(7)E2');
+    assert.equal(state.runningImage, C2960X_IMAGE);
+    // A fallback of `flash:c2960x-…E7.bin` (the file name alone) would name a file that is not there.
+    assert.deepEqual(state.savedBootVariables, [`flash:${C2960X_IMAGE}`, `flash:${from.runningImage}`]);
+    assert.equal(state.reloadCount, 1);
   });
 
   it('INSTALL mode: install add file … activate commit, one reload, packages.conf boots the new release', async () => {

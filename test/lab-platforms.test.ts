@@ -34,6 +34,7 @@ const EXPECTED: Record<LabPlatform, { version: string; image: string; fs: string
   cat9300: { version: '17.06.05', image: 'flash:cat9k_iosxe.17.06.05.SPA.bin', fs: 'flash', mode: 'BUNDLE', register: '0x102' },
   'cat9300-install': { version: '17.06.05', image: 'flash:packages.conf', fs: 'flash', mode: 'INSTALL', register: '0x102' },
   isr2900: { version: '15.2(4)M7', image: 'flash:c2900-universalk9-mz.SPA.152-4.M7.bin', fs: 'flash', register: '0x2102' },
+  c2960x: { version: '15.2(2)E7', image: 'flash:c2960x-universalk9-mz.152-2.E7/c2960x-universalk9-mz.152-2.E7.bin', fs: 'flash', register: '0xF' },
   n9k: { version: '10.2(5)', image: 'bootflash:///nxos64-cs.10.2.5.M.bin', fs: 'bootflash' },
 };
 
@@ -59,6 +60,7 @@ void describe('lab platforms: real formats, read by netswim parsers', () => {
         spec('p-cat9300', 'cat9300'),
         spec('p-install', 'cat9300-install'),
         spec('p-isr', 'isr2900'),
+        spec('p-2960x', 'c2960x'),
         spec('p-n9k', 'n9k'),
       ],
     });
@@ -90,6 +92,7 @@ void describe('lab platforms: real formats, read by netswim parsers', () => {
     ['p-cat9300', 'cat9300'],
     ['p-install', 'cat9300-install'],
     ['p-isr', 'isr2900'],
+    ['p-2960x', 'c2960x'],
     ['p-n9k', 'n9k'],
   ] as const) {
     void it(`${platform}: show version, dir and show boot parse to the device state`, async () => {
@@ -102,7 +105,7 @@ void describe('lab platforms: real formats, read by netswim parsers', () => {
       if (platform === 'n9k') assert.match(text, new RegExp(`^  Device name: ${hostname}$`, 'm'));
       else assert.equal(version.hostname, hostname);
       assert.equal(version.systemImage, expected.image);
-      assert.equal(fileNameOfImage(bootImageOf(version)), state.runningImage);
+      assert.equal(fileNameOfImage(bootImageOf(version)), state.runningImage.split('/').pop());
       assert.equal(version.installMode, expected.mode);
       assert.equal(version.configRegister, expected.register);
       assert.ok(version.uptimeSeconds > 3 * 86_400);
@@ -112,9 +115,10 @@ void describe('lab platforms: real formats, read by netswim parsers', () => {
       const dir = parseDirFlash(dirText);
       assert.equal(dir.totalBytes, state.flashSizeBytes);
       assert.equal(dir.freeBytes, state.flashFreeBytes);
+      // A file in a directory is listed as its directory, once.
       assert.deepEqual(
         dir.files.map((f) => f.name),
-        state.flash.map((f) => f.name.replace(/\/$/, '')),
+        [...new Set(state.flash.map((f) => f.name.replace(/\/$/, '').split('/')[0]!))],
       );
 
       const bootText = await s.run('show boot');
@@ -127,6 +131,13 @@ void describe('lab platforms: real formats, read by netswim parsers', () => {
         assert.match(bootText, /^BOOT variable = flash:c2900-universalk9-mz\.SPA\.152-4\.M7\.bin,1;$/m);
         assert.match(await s.run('show bootvar'), /^Configuration register is 0x2102$/m);
         assert.match(dirText, /^\s+\d+\s+-rw-\s+97794040\s+[A-Z][a-z]{2} [ \d]\d \d{4} \d\d:\d\d:\d\d \+00:00\s+c2900-universalk9-mz\.SPA\.152-4\.M7\.bin$/m);
+      }
+      if (platform === 'c2960x') {
+        // The real 2960-X shape: `BOOT path-list`, no `show bootvar`, the image in its directory.
+        assert.match(bootText, /^BOOT path-list {6}: flash:c2960x-universalk9-mz\.152-2\.E7\/c2960x-universalk9-mz\.152-2\.E7\.bin$/m);
+        assert.match(await s.run('show bootvar'), /% Invalid input detected at '\^' marker\./);
+        assert.ok(dir.files.some((f) => f.isDirectory && f.name === 'c2960x-universalk9-mz.152-2.E7'));
+        assert.match(text, /^\*\s+1 52\s+WS-C2960X-48FPD-L\s+15\.2\(2\)E7\s+C2960X-UNIVERSALK9-M\s*$/m);
       }
       if (platform === 'cat9300-install') {
         assert.ok(state.flash.some((f) => f.name === 'packages.conf'));

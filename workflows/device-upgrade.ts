@@ -24,6 +24,7 @@ import { diffSnapshots } from '../domain/postchecks.ts';
 import { downgradeRefusal, osMismatch, upgradeDirection } from '../domain/image-fit.ts';
 import {
   activationMethodOf,
+  runningImagePathOf,
   missingAddOns,
   plannedBootVariables,
   runsTarget,
@@ -332,7 +333,7 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
       let after: DeviceInventory;
       imageActivated = true;
       if (method === 'boot-variable') {
-        const bootVariables = plannedBootVariables(filesystem, image, before.runningImage);
+        const bootVariables = plannedBootVariables(filesystem, image, runningImagePathOf(before));
         enter('activate', `boot variable ${bootVariables.join(';')}, saving configuration`);
         // The image is hashed again first: flash may have changed since the copy was verified.
         await device.setBootVariables({ deviceId, bootVariables, verifyImage: { path: `${filesystem}:${image.fileName}`, md5: image.md5 } });
@@ -572,7 +573,7 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
     const method = activationMethodOf(previous);
     let running = current;
     if (method === 'boot-variable') {
-      const bootVariables = [`${fs}:${previous.runningImage}`, `${fs}:${image.fileName}`];
+      const bootVariables = [`${fs}:${runningImagePathOf(previous)}`, `${fs}:${image.fileName}`];
       enter('rollback', `${reason}; booting ${previous.runningImage} (${previous.version}) again`);
       await device.setBootVariables({ deviceId, bootVariables });
       if (current.runningImage !== previous.runningImage) running = await reloadAndWait(current, { fileName: previous.runningImage, version: previous.version });

@@ -147,6 +147,12 @@ export function bootImageOf(version: ShowVersion): string {
   throw new DeviceOutputError('show version', 'no "System image file is" line: netswim cannot tell which image the device runs', '');
 }
 
+/** `flash:dir/x.bin` → `dir/x.bin`, `bootflash:///x.bin` → `x.bin`: the path on its file system. */
+export function imagePathOf(systemImage: string): string {
+  const afterDevice = systemImage.includes(':') ? systemImage.slice(systemImage.indexOf(':') + 1) : systemImage;
+  return afterDevice.replace(/^\/+/, '');
+}
+
 /** `flash:cat9k.bin` / `bootflash:/x.bin` → `x.bin`. */
 export function fileNameOfImage(systemImage: string): string {
   const afterDevice = systemImage.includes(':') ? systemImage.slice(systemImage.indexOf(':') + 1) : systemImage;
