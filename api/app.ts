@@ -5,7 +5,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Client } from '@temporalio/client';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { EmptyImageError, ImageTooLargeError, type ImageStore } from '../images/image-store.ts';
+import { EmptyImageError, ImageStoreFullError, ImageTooLargeError, type ImageStore } from '../images/image-store.ts';
 import { importImage, InvalidImageNameError } from '../images/import-image.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Database } from '../store/database.ts';
@@ -75,6 +75,48 @@ export interface ApiDeps {
   itsm?: ItsmRouteConfig;
 }
 
+/**
+ * The request body as a Node stream that, when the store stops reading (too large, disk full),
+ * lets go of the body instead of cancelling it: a cancelled body resets the connection and the
+ * client, still sending, never reads the answer; left alone, the server drains the rest and answers.
+ */
+function uploadStream(body: WebReadableStream<Uint8Array>): Readable {
+  const reader = body.getReader();
+  return new Readable({
+    read() {
+      reader.read().then(
+        ({ done, value }) => this.push(done ? null : value),
+        (error: Error) => this.destroy(error),
+      );
+    },
+    destroy(error, callback) {
+      reader.releaseLock();
+      callback(error);
+    },
+  });
+}
+
+/**
+ * Reads and drops the rest of a refused upload (at most `limit` bytes more): a client still
+ * sending its body reads the answer only once the server has read what it sent.
+ */
+async function discardRest(body: ReadableStream<Uint8Array>, limit: number): Promise<void> {
+  const reader = body.getReader();
+  let read = 0;
+  try {
+    while (read <= limit) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // The client went away: nothing to answer.
+  } finally {
+    reader.releaseLock();
+  }
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createApi(deps: ApiDeps): Hono<Env> {
@@ -124,11 +166,17 @@ export function createApi(deps: ApiDeps): Hono<Env> {
         ...(families && { families }),
         ...(thirdParty && { thirdParty }),
       };
-      const { image, created } = await importImage(deps.db, deps.imageStore, Readable.fromWeb(body as WebReadableStream<Uint8Array>), request, deps.maxImageBytes);
+      const { image, created } = await importImage(deps.db, deps.imageStore, uploadStream(body as WebReadableStream<Uint8Array>), request, deps.maxImageBytes);
       deps.logger.info('image imported', { id: image.id, file: image.fileName, bytes: image.sizeBytes, created });
       return c.json({ ...image, created }, created ? 201 : 200);
     } catch (error) {
       if (error instanceof ImageTooLargeError) return c.json({ error: error.message }, 413);
+      // 507 Insufficient Storage: the request was fine, the server cannot store it now.
+      if (error instanceof ImageStoreFullError) {
+        deps.logger.warn('image store full', { file: query.data.fileName, error: error.message });
+        await discardRest(body, deps.maxImageBytes);
+        return c.json({ error: error.message }, 507);
+      }
       if (error instanceof InvalidImageNameError || error instanceof EmptyImageError) return c.json({ error: error.message }, 400);
       throw error;
     }
