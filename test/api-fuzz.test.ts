@@ -4,7 +4,7 @@
 // added, a key given twice in the raw JSON, malformed JSON, a path parameter with bad
 // percent-encoding or control characters. Asserted for every request: no 5xx; for every refusal
 // (4xx) the records are unchanged (a hash of every table but the operator audit log, which records
-// refused requests by design); at the end, every workflow in Temporal is one an accepted request
+// refused requests by design) and so are the image store's files; at the end, every workflow in Temporal is one an accepted request
 // answered with (a refused request starts none).
 //
 // The route list comes from the app's own registry (`app.routes`), so a new write route fails this
@@ -17,6 +17,8 @@
 // it, and what is generated is steered by the route table more than by shrinking.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { z } from 'zod';
 import { createApi } from '../api/app.ts';
@@ -459,9 +461,11 @@ let temporal: DevServer;
 let netswim: TestNetswim;
 let snapshotQuery = '';
 
+/** The records (every table but the audit log) and the files of the image store. */
 async function snapshot(): Promise<string> {
   const rows = await netswim.db.query<{ t: string; n: number; h: string }>(snapshotQuery);
-  return rows.map((r) => `${r.t}:${r.n}:${r.h}`).join(' ');
+  const files = (await readdir(join(netswim.dataDir, 'images'), { recursive: true }).catch(() => [])).sort();
+  return [...rows.map((r) => `${r.t}:${r.n}:${r.h}`), `files:${files.join(',')}`].join(' ');
 }
 
 /** A set-up request that must answer 201. */
