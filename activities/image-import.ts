@@ -9,7 +9,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { Client as FtpClient, FTPError } from 'basic-ftp';
 import { importImage, type ImportRequest } from '../images/import-image.ts';
-import { EmptyImageError, ImageTooLargeError, type ImageStore } from '../images/image-store.ts';
+import { EmptyImageError, ImageStoreFullError, ImageTooLargeError, type ImageStore } from '../images/image-store.ts';
 import { checkDataConnection, ImportRefusedError, pinnedLookup, resolveImportTarget, type ImportGuard, type ImportTarget } from '../images/import-guard.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Queryable } from '../store/database.ts';
@@ -48,8 +48,13 @@ export interface ImageImportResult {
   created: boolean;
 }
 
-/** Failure types: the first ones are final, `Unreachable` and `DownloadStopped` are retried. */
-export const IMPORT_FAILURE_TYPES = ['Refused', 'NotFound', 'LoginRefused', 'TooLarge', 'BadResponse', 'EmptyImage', 'Unreachable', 'DownloadStopped'] as const;
+/**
+ * Failure types: the first ones are final, `Unreachable` and `DownloadStopped` are retried.
+ * `StoreFull` is final: the workflow's retries come within seconds, a full disk does not empty
+ * itself that fast, and each attempt would download the image again from its first byte only to
+ * fill the disk once more. The operator frees space and imports again.
+ */
+export const IMPORT_FAILURE_TYPES = ['Refused', 'NotFound', 'LoginRefused', 'TooLarge', 'BadResponse', 'EmptyImage', 'StoreFull', 'Unreachable', 'DownloadStopped'] as const;
 export type ImportFailureType = (typeof IMPORT_FAILURE_TYPES)[number];
 const RETRYABLE: ReadonlySet<ImportFailureType> = new Set(['Unreachable', 'DownloadStopped']);
 
@@ -233,6 +238,9 @@ function toFailure(error: unknown, secrets: string[], displayUrl: string, progre
   } else if (error instanceof ImageTooLargeError) {
     type = 'TooLarge';
     message = `${displayUrl} is over the configured limit of ${error.limitBytes} bytes`;
+  } else if (error instanceof ImageStoreFullError) {
+    type = 'StoreFull';
+    message = `download of ${displayUrl} stopped: ${error.message}`;
   } else if (error instanceof EmptyImageError) {
     type = 'EmptyImage';
     message = `${displayUrl} is empty`;

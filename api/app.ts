@@ -5,7 +5,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Client } from '@temporalio/client';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { EmptyImageError, ImageTooLargeError, type ImageStore } from '../images/image-store.ts';
+import { EmptyImageError, ImageStoreFullError, ImageTooLargeError, type ImageStore } from '../images/image-store.ts';
 import { importImage, InvalidImageNameError } from '../images/import-image.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Database } from '../store/database.ts';
@@ -80,6 +80,40 @@ export interface ApiDeps {
   itsm?: ItsmRouteConfig;
 }
 
+/**
+ * An upload's body as a Node stream, and a way to read and drop the rest of it when the store
+ * stops reading (disk full): destroying the stream does not cancel the body (a cancelled body
+ * resets the connection, and the client, still sending, never reads the answer).
+ */
+function uploadBody(body: WebReadableStream<Uint8Array>): { stream: Readable; discardRest(limit: number): Promise<void> } {
+  const reader = body.getReader();
+  const stream = new Readable({
+    read() {
+      reader.read().then(
+        ({ done, value }) => this.push(done ? null : value),
+        (error: Error) => this.destroy(error),
+      );
+    },
+  });
+  return {
+    stream,
+    /** At most `limit` bytes more; then the body is cancelled. */
+    async discardRest(limit) {
+      let read = 0;
+      try {
+        while (read <= limit) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          read += value.byteLength;
+        }
+        await reader.cancel();
+      } catch {
+        // The client went away: nobody to answer.
+      }
+    },
+  };
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createApi(deps: ApiDeps): Hono<Env> {
@@ -112,28 +146,35 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     if (declared > deps.maxImageBytes) return c.json({ error: `image of ${declared} bytes is over the limit of ${deps.maxImageBytes} bytes` }, 413);
     const body = c.req.raw.body;
     if (!body) return c.json({ error: 'request has no body: send the image bytes' }, 400);
+    const { fileName, version, platform, baseImageId, families, vendor, applicationType, thirdPartyFamily } = query.data;
+    const thirdParty = vendor && vendor.toLowerCase() !== 'cisco' && applicationType && thirdPartyFamily ? { vendor, applicationType, family: thirdPartyFamily } : undefined;
+    if (baseImageId) {
+      const base = await getImage(deps.db, baseImageId);
+      if (!base) return c.json({ error: `no base image ${baseImageId}` }, 404);
+      if (base.imageType !== 'base') return c.json({ error: `${base.fileName} is a ${base.imageType} image, not a base image` }, 422);
+    }
+    const request = {
+      fileName,
+      source: 'upload',
+      ...(version && { version }),
+      ...(platform && { platform }),
+      ...(baseImageId && { baseImageId }),
+      ...(families && { families }),
+      ...(thirdParty && { thirdParty }),
+    };
+    const upload = uploadBody(body as WebReadableStream<Uint8Array>);
     try {
-      const { fileName, version, platform, baseImageId, families, vendor, applicationType, thirdPartyFamily } = query.data;
-      const thirdParty = vendor && vendor.toLowerCase() !== 'cisco' && applicationType && thirdPartyFamily ? { vendor, applicationType, family: thirdPartyFamily } : undefined;
-      if (baseImageId) {
-        const base = await getImage(deps.db, baseImageId);
-        if (!base) return c.json({ error: `no base image ${baseImageId}` }, 404);
-        if (base.imageType !== 'base') return c.json({ error: `${base.fileName} is a ${base.imageType} image, not a base image` }, 422);
-      }
-      const request = {
-        fileName,
-        source: 'upload',
-        ...(version && { version }),
-        ...(platform && { platform }),
-        ...(baseImageId && { baseImageId }),
-        ...(families && { families }),
-        ...(thirdParty && { thirdParty }),
-      };
-      const { image, created } = await importImage(deps.db, deps.imageStore, Readable.fromWeb(body as WebReadableStream<Uint8Array>), request, deps.maxImageBytes);
+      const { image, created } = await importImage(deps.db, deps.imageStore, upload.stream, request, deps.maxImageBytes);
       deps.logger.info('image imported', { id: image.id, file: image.fileName, bytes: image.sizeBytes, created });
       return c.json({ ...image, created }, created ? 201 : 200);
     } catch (error) {
       if (error instanceof ImageTooLargeError) return c.json({ error: error.message }, 413);
+      // 507 Insufficient Storage: the request was fine, the server cannot store it now.
+      if (error instanceof ImageStoreFullError) {
+        deps.logger.warn('image store full', { file: query.data.fileName, error: error.message });
+        await upload.discardRest(deps.maxImageBytes);
+        return c.json({ error: error.message }, 507);
+      }
       if (error instanceof InvalidImageNameError || error instanceof EmptyImageError) return c.json({ error: error.message }, 400);
       throw error;
     }

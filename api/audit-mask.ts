@@ -17,13 +17,17 @@ export function maskText(text: string): string {
   );
 }
 
-/** A JSON value with every secret masked (a new value; `value` is not changed). */
-export function maskSecrets(value: unknown, key?: string): unknown {
+// The API refuses JSON nested deeper than this; the refused request is still recorded, this deep.
+const MAX_DEPTH = 32;
+
+/** A JSON value with every secret masked (a new value; `value` is not changed), at most 32 levels deep. */
+export function maskSecrets(value: unknown, key?: string, depth = 0): unknown {
   if (key !== undefined && SECRET_KEY.test(key) && value !== null && value !== undefined) return MASK;
   if (typeof value === 'string') return maskText(value);
-  if (Array.isArray(value)) return value.map((item) => maskSecrets(item));
+  if (value && typeof value === 'object' && depth >= MAX_DEPTH) return `(nested deeper than ${MAX_DEPTH} levels)`;
+  if (Array.isArray(value)) return value.map((item) => maskSecrets(item, undefined, depth + 1));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, k)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, k, depth + 1)]));
   }
   return value;
 }

@@ -146,9 +146,11 @@ async function recordedBody(c: Context<Env>): Promise<unknown> {
       return { omitted: `not JSON, ${text.length} characters` };
     }
   }
-  const length = JSON.stringify(parsed)?.length ?? 0;
+  // Masked first: that also cuts a body nested too deep for JSON.stringify (a refused one is still recorded).
+  const masked = maskSecrets(parsed);
+  const length = JSON.stringify(masked)?.length ?? 0;
   if (length > MAX_RECORDED_BODY) return { omitted: `body of ${length} characters`, ...(Array.isArray(parsed) ? { items: parsed.length } : {}) };
-  return maskSecrets(parsed);
+  return masked;
 }
 
 async function readAtMost(stream: ReadableStream<Uint8Array>, limit: number): Promise<string> {

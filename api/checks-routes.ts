@@ -2,19 +2,18 @@
 import type { Hono } from 'hono';
 import { validateCustomCheck } from '../domain/prechecks/custom.ts';
 import { addCustomCheck, deleteCustomCheck, listCustomChecks } from '../store/custom-checks.ts';
-import type { Env, RouteDeps } from './request.ts';
+import { z } from 'zod';
+import { parseJson, parseValue, type Env, type RouteDeps } from './request.ts';
+import { CheckNameParam } from './schemas.ts';
 
 export function registerCheckRoutes(app: Hono<Env>, deps: RouteDeps): void {
   app.get('/checks', deps.read, async (c) => c.json(await listCustomChecks(deps.db)));
 
   app.post('/checks', deps.operate, deps.jsonLimit, async (c) => {
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      return c.json({ error: 'request body is not valid JSON' }, 400);
-    }
-    const validated = validateCustomCheck(body);
+    // The API's JSON reader (control characters and deep nesting refused), then the check's own rules.
+    const body = await parseJson(c, z.unknown());
+    if (!body.ok) return body.response;
+    const validated = validateCustomCheck(body.value);
     if (!validated.ok) return c.json({ error: validated.problems.join('; ') }, 400);
     if (!(await addCustomCheck(deps.db, validated.check))) return c.json({ error: `a custom check named ${validated.check.name} exists` }, 409);
     deps.logger.info('custom check added', { name: validated.check.name, commands: validated.check.commands.length });
@@ -22,7 +21,9 @@ export function registerCheckRoutes(app: Hono<Env>, deps: RouteDeps): void {
   });
 
   app.delete('/checks/:name', deps.operate, async (c) => {
-    const name = c.req.param('name');
+    const parsed = parseValue(c, CheckNameParam, c.req.param('name'));
+    if (!parsed.ok) return parsed.response;
+    const name = parsed.value;
     if (!(await deleteCustomCheck(deps.db, name))) return c.json({ error: `no custom check ${name}` }, 404);
     deps.logger.info('custom check deleted', { name });
     return c.json({ name, deleted: true });

@@ -5,7 +5,7 @@ import type { Logger } from '../runtime/logger.ts';
 import type { Database } from '../store/database.ts';
 import type { AuthVariables } from './auth.ts';
 import { describeZodError, SitePath } from './schemas.ts';
-import { controlCharacterIn } from '../domain/json-text.ts';
+import { controlCharacterIn, MAX_JSON_DEPTH, nestedDeeperThan } from '../domain/json-text.ts';
 
 export type Env = { Variables: AuthVariables };
 
@@ -26,6 +26,9 @@ export async function parseJson<S extends z.ZodType>(c: Context<Env>, schema: S)
     body = await c.req.json();
   } catch {
     return { ok: false, response: c.json({ error: 'request body is not valid JSON' }, 400) };
+  }
+  if (nestedDeeperThan(body, MAX_JSON_DEPTH)) {
+    return { ok: false, response: c.json({ error: `request body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels` }, 400) };
   }
   const control = controlCharacterIn(body);
   if (control) {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEVICE_ROLES as GOLDEN_ROLES, normalizeSitePath } from '../domain/golden.ts';
 import { SITE_KINDS } from '../domain/sites.ts';
 import { PRECHECK_NAMES } from '../domain/prechecks/types.ts';
+import { CUSTOM_CHECK_LIMITS } from '../domain/prechecks/custom.ts';
 import { SAFE_FILE_NAME_RULE, isSafeFileName } from '../domain/image-name.ts';
 import { DISTRIBUTION_PROTOCOLS } from '../distribution/site-servers.ts';
 import { HOST_KEY_FINGERPRINT, HOST_KEY_FINGERPRINT_RULE } from '../domain/host-key.ts';
@@ -217,6 +218,12 @@ export const ImageUrlImportBody = z
   .strict();
 
 export const ImportWorkflowIdParam = z.string().regex(/^image-import\/[0-9a-f-]{36}$/, 'not an image import id');
+
+/** DELETE /checks/:name: a custom check's name as validateCustomCheck allows it (domain/prechecks/custom.ts). */
+export const CheckNameParam = z
+  .string()
+  .max(CUSTOM_CHECK_LIMITS.nameLength, `not a custom check name: at most ${CUSTOM_CHECK_LIMITS.nameLength} characters`)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'not a custom check name: letters, digits, ".", "_" and "-", starting with a letter or digit');
 
 export const WorkflowIdParam = z.string().regex(/^upgrade\/[A-Za-z0-9.-]+\/[A-Za-z0-9-]+$/, 'not an upgrade id');
 

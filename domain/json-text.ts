@@ -7,6 +7,21 @@
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
+/** JSON from outside nests at most this deep: netswim's bodies need 4 levels; a walk of 20,000 overflows the stack. */
+export const MAX_JSON_DEPTH = 32;
+
+/** Whether `value` has arrays or objects nested more than `max` levels deep (walked without recursion). */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const { value: item, depth } = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth + 1 > max) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return false;
+}
+
 /** The path (`devices.0.enableSecret`) of the first string holding a control character, with the character. */
 export function controlCharacterIn(value: unknown, path: (string | number)[] = []): { path: string; code: string } | undefined {
   if (typeof value === 'string') {

@@ -28,6 +28,8 @@ export interface NetswimOptions {
   logger: Logger;
   runApi?: boolean;
   runWorker?: boolean;
+  /** The image store to use instead of one on `config.imageDir` (a test's small or failing disk). */
+  imageStore?: ImageStore;
 }
 
 export interface Netswim {
@@ -97,7 +99,7 @@ export async function startNetswim(options: NetswimOptions): Promise<Netswim> {
     stops.push(() => db.close());
     const secretKey = await loadSecretKey(config.secretKey, config.secretKeyFile);
     const secretBox = createSecretBox(secretKey);
-    const imageStore = new ImageStore(config.imageDir);
+    const imageStore = options.imageStore ?? new ImageStore(config.imageDir);
     const runApi = options.runApi ?? true;
     // netswim's own services, which no URL import may reach (filled in as they start: ports may be 0 until then).
     const ownListeners: OwnListener[] = [];

@@ -71,7 +71,23 @@ interface Row {
 
 const COLUMNS = 'at, actor, role, token_id, remote_address, remote_port, forwarded_for, method, path, route, resource, query, body, status, outcome, result_id, error, duration_ms';
 
-export async function recordOperatorAction(db: Queryable, a: OperatorAction): Promise<string> {
+// PostgreSQL keeps no NUL and no lone UTF-16 surrogate in text or jsonb; a refused request
+// holding one must still be recorded, so each is written as its `\uXXXX` escape.
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// Masked bodies are at most 32 levels deep (api/audit-mask.ts); the bound keeps this walk safe anyway.
+const MAX_DEPTH = 40;
+
+function storable(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.replace(UNSTORABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (!value || typeof value !== 'object' || value instanceof Date) return value;
+  if (depth >= MAX_DEPTH) return `(nested deeper than ${MAX_DEPTH} levels)`;
+  if (Array.isArray(value)) return value.map((item) => storable(item, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v, depth + 1)]));
+}
+
+export async function recordOperatorAction(db: Queryable, action: OperatorAction): Promise<string> {
+  const a = storable(action) as OperatorAction;
   const rows = await db.query<{ id: string | number }>(
     `INSERT INTO operator_audit (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb, $14, $15, $16, $17, $18) RETURNING id`,
     [

@@ -96,3 +96,37 @@ describe('malformed input', () => {
     assert.notEqual(parseCallbackBody(nested), 'the body names "x" twice', 'equal keys in different objects are fine');
   });
 });
+
+// Found by the fuzz test (api-fuzz.test.ts): each was a 500 before.
+describe('what the fuzz test found', () => {
+  it('refuses a NUL byte in a custom check name to delete (400 naming it), the checks unchanged', async () => {
+    assert.equal((await send('POST', '/checks', JSON.stringify({ name: 'fz-keep', commands: ['show clock'], when: 'pre', stage: 'activation' }))).status, 201);
+    const checks = await netswim.db.query('SELECT * FROM custom_checks ORDER BY name');
+    for (const raw of ['%00', 'a%0Ab', '-x', 'x'.repeat(65)]) {
+      const res = await netswim.api(`/checks/${raw}`, { method: 'DELETE' });
+      assert.equal(res.status, 400, raw);
+      assert.match(((await res.json()) as { error: string }).error, /not a custom check name/);
+    }
+    assert.deepEqual(await netswim.db.query('SELECT * FROM custom_checks ORDER BY name'), checks);
+    assert.equal((await netswim.api('/checks/fz-keep', { method: 'DELETE' })).status, 200);
+  });
+
+  it('refuses control characters in every value of a custom check (its series too), nothing stored', async () => {
+    const answer = await send('POST', '/checks', JSON.stringify({ name: 'fz-nul', commands: ['show clock'], when: 'pre', stage: 'activation', series: ['a\u0000b'] }));
+    assert.equal(answer.status, 400);
+    assert.match(answer.error, /^series\.0: contains the control character U\+0000/);
+    assert.equal((await netswim.db.query("SELECT * FROM custom_checks WHERE name = 'fz-nul'")).length, 0);
+  });
+
+  it('refuses a body nested 20,000 levels deep with 400 (not a stack overflow), nothing stored', async () => {
+    const before = await netswim.db.query('SELECT count(*)::int AS n FROM devices');
+    for (const [method, path] of [['POST', '/devices'], ['POST', '/campaigns'], ['PUT', '/sites/Global/window'], ['POST', '/checks']] as const) {
+      for (const body of ['['.repeat(20_000) + ']'.repeat(20_000), '{"a":'.repeat(6_000) + '1' + '}'.repeat(6_000)]) {
+        const answer = await send(method, path, body);
+        assert.equal(answer.status, 400, `${method} ${path}`);
+        assert.equal(answer.error, 'request body nests arrays or objects deeper than 32 levels');
+      }
+    }
+    assert.deepEqual(await netswim.db.query('SELECT count(*)::int AS n FROM devices'), before);
+  });
+});

@@ -194,6 +194,21 @@ describe('operator audit log', () => {
     assert.equal(await rowCount(netswim.db), before + 5);
   });
 
+  it('records a refused request carrying a NUL (which PostgreSQL cannot store) with the NUL written as \\u0000', async () => {
+    const nul = await send('DELETE', '/sites/Global%00Audit', { token: ALICE, body: { note: 'a\u0000b' } });
+    assert.equal(nul.status, 400);
+    const entry = await entryFor('DELETE', '/sites/Global\\u0000Audit', nul);
+    assert.deepEqual(entry.body, { note: 'a\\u0000b' });
+    assert.equal(entry.outcome, 'refused');
+    assert.equal(entry.resource, 'Global\\u0000Audit');
+
+    // Too deep for JSON.stringify: refused by the API, recorded cut at 32 levels.
+    const deep = await send('POST', '/sites', { token: ALICE, raw: Buffer.from(`{"path":${'['.repeat(20_000)}${']'.repeat(20_000)}}`), headers: { 'content-type': 'application/json' } });
+    assert.equal(deep.status, 400);
+    const deepEntry = await entryFor('POST', '/sites', deep);
+    assert.match(JSON.stringify(deepEntry.body), /nested deeper than 32 levels/);
+  });
+
   it('keeps no secret: no password, secret or token in the rows or in GET /audit', async () => {
     const rows = JSON.stringify(await netswim.db.query('SELECT * FROM operator_audit'));
     const entries = await allEntries();

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../runtime/config.ts';
 import { createLogger } from '../../runtime/logger.ts';
+import type { ImageStore } from '../../images/image-store.ts';
 import { startNetswim, type Netswim } from '../../runtime/netswim.ts';
 
 export interface TestNetswim extends Netswim {
@@ -22,6 +23,8 @@ export interface TestNetswimOptions {
   env?: Record<string, string>;
   /** The admin token when NETSWIM_API_TOKENS is given in env. */
   adminToken?: string;
+  /** An image store of the test's own (e.g. on a small tmpfs) instead of one in the data folder. */
+  imageStore?: ImageStore;
 }
 
 export async function startTestNetswim(temporalAddress: string, options: TestNetswimOptions = {}): Promise<TestNetswim> {
@@ -36,7 +39,7 @@ export async function startTestNetswim(temporalAddress: string, options: TestNet
     ...options.env,
   });
   const logger = createLogger({ level: 'warn' });
-  const netswim = await startNetswim({ config, temporalAddress, logger, runWorker: options.runWorker ?? true, runApi: options.runApi ?? true });
+  const netswim = await startNetswim({ config, temporalAddress, logger, runWorker: options.runWorker ?? true, runApi: options.runApi ?? true, ...(options.imageStore ? { imageStore: options.imageStore } : {}) });
   const token = netswim.generatedAdminToken ?? options.adminToken ?? '';
   return {
     ...netswim,
