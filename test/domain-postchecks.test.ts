@@ -167,6 +167,18 @@ describe('interface brief parser', () => {
   it('refuses output that is not an interface table', () => {
     assert.throws(() => parseIpInterfaceBrief('Interface GigabitEthernet0/0 is up'), DeviceOutputError);
   });
+
+  it('refuses a row it cannot read, naming it, instead of leaving the interface out', () => {
+    const ios = text(['Interface              IP-Address      OK? Method Status                Protocol', 'GigabitEthernet0/0     10.0.0.1        YES NVRAM  up                    up', 'GigabitEthernet0/1     10.0.0.2']);
+    assert.throws(() => parseIpInterfaceBrief(ios), (e: unknown) => e instanceof DeviceOutputError && /GigabitEthernet0\/1\s+10\.0\.0\.2/.test(e.message));
+    const nxos = text(['IP Interface Status for VRF "default"(1)', 'Interface            IP Address      Interface Status', 'Eth1/9               10.1.1.19       protocol-down/link-down']);
+    assert.throws(() => parseIpInterfaceBrief(nxos), (e: unknown) => e instanceof DeviceOutputError && /Eth1\/9/.test(e.message));
+  });
+
+  it('reads an NX-OS table indented by one space (genieparser ShowIpInterfaceBrief golden_output_1)', () => {
+    const rows = parseIpInterfaceBrief(text([' IP Interface Status for VRF "default"(1)', ' Interface            IP Address      Interface Status', ' Lo0                  192.168.4.1       protocol-up/link-up/admin-up']));
+    assert.deepEqual(rows, [{ name: 'Lo0', status: 'up', protocol: 'up' }]);
+  });
 });
 
 describe('diffSnapshots with the lab', () => {
