@@ -12,6 +12,7 @@ import { DeviceOutputError } from '../domain/parsers/parse-error.ts';
 import { parseImageFileName } from '../domain/image-name.ts';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
 import { parseIpInterfaceBrief, readIpInterfaceBrief } from '../domain/parsers/ip-interface-brief.ts';
+import { parseIpRouteSummary } from '../domain/parsers/ip-route-summary.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
 import { chassisOf, parseShowInventory } from '../domain/parsers/show-inventory.ts';
 import { fileNameOfImage, parseShowVersion, parseUptime, type ShowVersion } from '../domain/parsers/show-version.ts';
@@ -397,6 +398,60 @@ describe('show ip interface brief: every public capture', () => {
       for (const name of extra) assert.ok(read.some((row) => row.name === name), `${name} read`);
       // The postchecks' view is the same rows without the address.
       assert.deepEqual(parseIpInterfaceBrief(textOf(sample)), read.map(({ name, status, protocol }) => ({ name, status, protocol })));
+      count(sample, 'read');
+    });
+  }
+});
+
+/** The corpus's route count (without IOS's `internal` bookkeeping entries) and routes per source. */
+function expectedRoutes(sample: Sample): { total: number; bySource: Record<string, number> } {
+  const bySource: Record<string, number> = {};
+  const add = (source: string, n: number) => (bySource[source] = (bySource[source] ?? 0) + n);
+  if (sample.source.repository === 'networktocode/ntc-templates') {
+    const rows = sample.expected as Record<string, string>[];
+    let total = 0;
+    let internal = 0;
+    for (const row of rows) {
+      const routes = Number(row.networks || 0) + Number(row.subnets || 0);
+      if (row.route_source === 'Total') total = routes;
+      else if (row.route_source === 'internal') internal = Number(row.networks);
+      else add(row.route_source ?? '', routes);
+    }
+    // IOS's Total row counts the internal entries among its networks.
+    return { total: total - internal, bySource };
+  }
+  type Counts = { networks?: number; subnets?: number };
+  const vrfs = (sample.expected as { vrf: Record<string, { route_source?: Record<string, Counts & Record<string, unknown>>; total_route_source?: Counts; total_routes?: number; best_paths?: Record<string, number> }> }).vrf;
+  let total = 0;
+  for (const vrf of Object.values(vrfs)) {
+    if (vrf.best_paths) {
+      // NX-OS: routes per VRF and best paths per protocol.
+      total += vrf.total_routes ?? 0;
+      for (const [protocol, n] of Object.entries(vrf.best_paths)) add(protocol, n);
+      continue;
+    }
+    const routes = (c: Counts) => (c.networks ?? 0) + (c.subnets ?? 0);
+    for (const [protocol, entry] of Object.entries(vrf.route_source ?? {})) {
+      if (protocol === 'internal') continue;
+      // A protocol's own row (`rip`, `isis`) and its instances' rows (`isis Test`, `bgp 65000`).
+      if (typeof entry.networks === 'number') add(protocol, routes(entry));
+      for (const [instance, counts] of Object.entries(entry)) if (counts && typeof counts === 'object') add(`${protocol} ${instance}`, routes(counts as Counts));
+    }
+    total += routes(vrf.total_route_source ?? {}) - (vrf.route_source?.internal?.networks ?? 0);
+  }
+  return { total, bySource };
+}
+
+describe('show ip route summary: every public capture', () => {
+  for (const sample of samples.filter((s) => s.command === 'show-ip-route-summary')) {
+    it(`${sample.file} (${sample.source.repository} ${sample.source.path})`, () => {
+      const read = parseIpRouteSummary(textOf(sample));
+      const expected = expectedRoutes(sample);
+      assert.deepEqual(read.bySource, expected.bySource, 'routes per source');
+      assert.equal(read.totalRoutes, expected.total, 'routes in total');
+      if (!sample.platform.includes('nxos')) {
+        assert.equal(read.totalRoutes, Object.values(read.bySource).reduce((a, b) => a + b, 0), 'the total is the sum of the sources');
+      }
       count(sample, 'read');
     });
   }

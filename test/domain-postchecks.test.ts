@@ -118,6 +118,13 @@ describe('route summary parser', () => {
   it('refuses output that is not a route summary', () => {
     assert.throws(() => parseIpRouteSummary('% IP routing table summary not available'), DeviceOutputError);
   });
+
+  it('refuses a source row it cannot read, naming it, instead of leaving its routes out', () => {
+    const ios = text(['Route Source    Networks    Subnets     Overhead    Memory (bytes)', 'connected       0           4           288         544', 'ospf 1          0           4           288', 'Total           0           8           576         1088']);
+    assert.throws(() => parseIpRouteSummary(ios), (e: unknown) => e instanceof DeviceOutputError && /"ospf 1 +0 +4 +288"/.test(e.message));
+    const nxos = text(['IP Route Table for VRF "default"', 'Total number of routes: 8', '', 'Best paths per protocol:      Backup paths per protocol:', '  direct         : 4', '  ospf-1         : four']);
+    assert.throws(() => parseIpRouteSummary(nxos), (e: unknown) => e instanceof DeviceOutputError && /ospf-1 +: four/.test(e.message));
+  });
 });
 
 describe('interface brief parser', () => {
