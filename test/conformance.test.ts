@@ -13,6 +13,8 @@ import { parseImageFileName } from '../domain/image-name.ts';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
 import { parseIpInterfaceBrief, readIpInterfaceBrief } from '../domain/parsers/ip-interface-brief.ts';
 import { parseIpRouteSummary } from '../domain/parsers/ip-route-summary.ts';
+import { parseProcessesCpu, type CpuUtilization } from '../domain/parsers/processes-cpu.ts';
+import { buildSnapshot, CPU_FAIL_PERCENT, CPU_WARN_PERCENT, diffSnapshots } from '../domain/postchecks.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
 import { chassisOf, parseShowInventory } from '../domain/parsers/show-inventory.ts';
 import { fileNameOfImage, parseShowVersion, parseUptime, type ShowVersion } from '../domain/parsers/show-version.ts';
@@ -435,7 +437,7 @@ function expectedRoutes(sample: Sample): { total: number; bySource: Record<strin
       if (protocol === 'internal') continue;
       // A protocol's own row (`rip`, `isis`) and its instances' rows (`isis Test`, `bgp 65000`).
       if (typeof entry.networks === 'number') add(protocol, routes(entry));
-      for (const [instance, counts] of Object.entries(entry)) if (counts && typeof counts === 'object') add(`${protocol} ${instance}`, routes(counts as Counts));
+      for (const [instance, counts] of Object.entries(entry)) if (counts && typeof counts === 'object') add(`${protocol} ${instance}`, routes(counts));
     }
     total += routes(vrf.total_route_source ?? {}) - (vrf.route_source?.internal?.networks ?? 0);
   }
@@ -449,9 +451,78 @@ describe('show ip route summary: every public capture', () => {
       const expected = expectedRoutes(sample);
       assert.deepEqual(read.bySource, expected.bySource, 'routes per source');
       assert.equal(read.totalRoutes, expected.total, 'routes in total');
+      assert.equal(buildSnapshot({ routeSummary: textOf(sample) }).routes, expected.total, 'the count the postcheck compares');
       if (!sample.platform.includes('nxos')) {
         assert.equal(read.totalRoutes, Object.values(read.bySource).reduce((a, b) => a + b, 0), 'the total is the sum of the sources');
       }
+      count(sample, 'read');
+    });
+  }
+});
+
+/** The corpus's utilization figures, where the capture has the utilization line. */
+function expectedCpu(sample: Sample): CpuUtilization | undefined {
+  const percent = (text: string | number | undefined) => (text === undefined || text === '' ? undefined : Number(text));
+  if (sample.source.repository === 'networktocode/ntc-templates') {
+    const [e = {}] = sample.expected as Record<string, string>[];
+    const five = percent(e.cpu_usage_5_sec ?? e.cpu_5_sec);
+    if (five === undefined) return undefined;
+    const interrupt = percent(e.cpu_interruption_5_sec ?? e.interrupts);
+    return {
+      fiveSecondsPercent: five,
+      ...(interrupt !== undefined ? { interruptPercent: interrupt } : {}),
+      oneMinutePercent: Number(e.cpu_usage_1_min ?? e.cpu_1_min),
+      fiveMinutesPercent: Number(e.cpu_usage_5_min ?? e.cpu_5_min),
+    };
+  }
+  const e = sample.expected as { five_sec_cpu_total?: number; five_sec_cpu_interrupts?: number; one_min_cpu?: number; five_min_cpu?: number; cpu_state?: { cpu_state_idle: number } };
+  // NX-OS `show system resources`: busy is what is not idle.
+  if (e.cpu_state) return { fiveSecondsPercent: Math.round((100 - e.cpu_state.cpu_state_idle) * 100) / 100 };
+  if (e.five_sec_cpu_total === undefined) return undefined;
+  return {
+    fiveSecondsPercent: e.five_sec_cpu_total,
+    ...(e.five_sec_cpu_interrupts !== undefined ? { interruptPercent: e.five_sec_cpu_interrupts } : {}),
+    oneMinutePercent: e.one_min_cpu!,
+    fiveMinutesPercent: e.five_min_cpu!,
+  };
+}
+
+/** Captures without the utilization line netswim reads: refused, naming what is missing. */
+const REFUSED_CPU: Record<string, RegExp> = {
+  // Captures of `show processes cpu | include process`: the process rows without the summary line.
+  'show-processes-cpu/genie-ios-ShowProcessesCpu-golden_output_1.txt': /no "CPU utilization"/,
+  'show-processes-cpu/genie-iosxe-ShowProcessesCpu-golden_output_1.txt': /no "CPU utilization"/,
+};
+
+/** What the CPU postcheck decides for a device that shows the same figure before and after. */
+function cpuVerdict(percent: number): 'pass' | 'warn' | 'fail' {
+  if (percent > CPU_FAIL_PERCENT) return 'warn'; // already that high before: the upgrade did not cause it
+  return percent > CPU_WARN_PERCENT ? 'warn' : 'pass';
+}
+
+describe('show processes cpu / show system resources: every public capture', () => {
+  for (const sample of samples.filter((s) => s.command === 'show-processes-cpu' || s.command === 'show-system-resources')) {
+    it(`${sample.file} (${sample.source.repository} ${sample.source.path})`, () => {
+      const text = textOf(sample);
+      const refusal = REFUSED_CPU[sample.file];
+      if (refusal) {
+        assert.equal(expectedCpu(sample), undefined, 'the corpus reads no utilization from it either');
+        assert.throws(() => parseProcessesCpu(text), (error: unknown) => error instanceof DeviceOutputError && refusal.test(error.message));
+        assert.throws(() => buildSnapshot({ cpu: text }), DeviceOutputError);
+        count(sample, 'refused');
+        return;
+      }
+      const expected = expectedCpu(sample);
+      assert.ok(expected, 'the corpus reads the utilization');
+      assert.deepEqual(parseProcessesCpu(text), expected, 'utilization');
+      // netswim runs the command with `| include CPU utilization`: that one line reads the same.
+      const line = /^.*CPU utilization.*$/m.exec(text)?.[0];
+      if (line) assert.deepEqual(parseProcessesCpu(line), expected, 'the utilization line alone');
+      // The postcheck judges the one-minute figure (NX-OS show system resources: the current one).
+      const snapshot = buildSnapshot({ cpu: text });
+      assert.equal(snapshot.cpuPercent, expected.oneMinutePercent ?? expected.fiveSecondsPercent, 'the figure the postcheck judges');
+      const item = diffSnapshots(snapshot, snapshot).items.find((i) => i.check === 'cpu');
+      assert.equal(item?.status, cpuVerdict(snapshot.cpuPercent), 'the postcheck verdict');
       count(sample, 'read');
     });
   }

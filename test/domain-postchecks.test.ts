@@ -69,6 +69,11 @@ describe('CPU parsers', () => {
 
   it('refuses output that is not a CPU display', () => {
     assert.throws(() => parseProcessesCpu("% Invalid input detected at '^' marker."), DeviceOutputError);
+    // A utilization line in an unknown shape is named in the refusal.
+    assert.throws(
+      () => parseProcessesCpu('CPU utilization for five seconds: 3%/0%; one minute: n/a'),
+      (e: unknown) => e instanceof DeviceOutputError && /cannot read line "CPU utilization for five seconds: 3%\/0%; one minute: n\/a"/.test(e.message),
+    );
   });
 });
 
