@@ -14,6 +14,7 @@ import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
 import { parseIpInterfaceBrief, readIpInterfaceBrief } from '../domain/parsers/ip-interface-brief.ts';
 import { parseIpRouteSummary } from '../domain/parsers/ip-route-summary.ts';
 import { parseProcessesCpu, type CpuUtilization } from '../domain/parsers/processes-cpu.ts';
+import { checkNtpClock, parseNtpStatus, parseShowClock } from '../domain/prechecks/clock.ts';
 import { buildSnapshot, CPU_FAIL_PERCENT, CPU_WARN_PERCENT, diffSnapshots } from '../domain/postchecks.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
 import { chassisOf, parseShowInventory } from '../domain/parsers/show-inventory.ts';
@@ -523,6 +524,58 @@ describe('show processes cpu / show system resources: every public capture', () 
       assert.equal(snapshot.cpuPercent, expected.oneMinutePercent ?? expected.fiveSecondsPercent, 'the figure the postcheck judges');
       const item = diffSnapshots(snapshot, snapshot).items.find((i) => i.check === 'cpu');
       assert.equal(item?.status, cpuVerdict(snapshot.cpuPercent), 'the postcheck verdict');
+      count(sample, 'read');
+    });
+  }
+});
+
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+describe('show clock: every public capture', () => {
+  for (const sample of samples.filter((s) => s.command === 'show-clock')) {
+    it(`${sample.file} (${sample.source.repository} ${sample.source.path})`, () => {
+      const text = textOf(sample);
+      const e = (Array.isArray(sample.expected) ? sample.expected[0] : sample.expected) as Record<string, string>;
+      const read = parseShowClock(text);
+      assert.ok(read, 'a time read');
+      // The wall-clock fields as printed: time of day, zone, day, month, year.
+      const wall = new Date(read.wallClockMs);
+      const [hh = '', mm = '', ss = ''] = (e.time ?? '').split(':');
+      assert.equal(wall.getUTCHours(), Number(hh), 'hours');
+      assert.equal(wall.getUTCMinutes(), Number(mm), 'minutes');
+      assert.equal(wall.getUTCSeconds() + wall.getUTCMilliseconds() / 1000, Number(ss), 'seconds');
+      assert.equal(wall.getUTCDate(), Number(e.day), 'day');
+      assert.equal(MONTH_NAMES[wall.getUTCMonth()], e.month, 'month');
+      assert.equal(wall.getUTCFullYear(), Number(e.year), 'year');
+      assert.equal(read.timezone, e.timezone, 'time zone');
+      // The flag before the time (`*` not authoritative, `.` NTP lost), which the corpora drop.
+      const flag = /^\s*([*.]?)\d{1,2}:\d{2}:\d{2}/m.exec(text)?.[1] ?? '';
+      assert.equal(read.flag, flag, 'flag');
+      // Compared with netswim's clock at that instant, the check passes unless the flag says NTP
+      // does not keep the time.
+      assert.ok(read.time, `the offset of ${read.timezone} is known`);
+      const check = checkNtpClock({ clock: { command: 'show clock', output: text }, netswimTime: read.time });
+      assert.equal(check.status, flag === '' ? 'pass' : 'warn', check.reason);
+      count(sample, 'read');
+    });
+  }
+});
+
+describe('show ntp status: every public capture', () => {
+  for (const sample of samples.filter((s) => s.command === 'show-ntp-status')) {
+    it(`${sample.file} (${sample.source.repository} ${sample.source.path})`, () => {
+      const text = textOf(sample);
+      const e = (sample.expected as { clock_state: { system_status: { status: string; stratum: number; refid?: string; offset: number } } }).clock_state.system_status;
+      const read = parseNtpStatus(text);
+      assert.deepEqual(
+        read,
+        { synchronized: e.status === 'synchronized', stratum: e.stratum, ...(e.refid ? { reference: e.refid } : {}), offsetMs: e.offset },
+        'NTP state',
+      );
+      // With the device clock right, the check passes exactly when NTP is synchronized.
+      const clock = { command: 'show clock', output: '10:00:00.000 UTC Mon Oct 19 2015' };
+      const check = checkNtpClock({ clock, ntp: { command: 'show ntp status', output: text }, netswimTime: new Date('2015-10-19T10:00:00Z') });
+      assert.equal(check.status, read.synchronized ? 'pass' : 'warn', check.reason);
       count(sample, 'read');
     });
   }

@@ -38,6 +38,7 @@ import {
   type PrecheckResult,
 } from '../domain/prechecks.ts';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
+import { DeviceOutputError } from '../domain/parsers/parse-error.ts';
 import { showClock, showRunningConfig, showStartupConfig, showVersion, dirFlash, type ConfigContext } from '../lab/formats.ts';
 import {
   classicShowVersion,
@@ -194,6 +195,14 @@ describe('ntp-clock', () => {
     assert.equal(parseNtpStatus(text(ntpStatus('nx-os', 0, NOW))).synchronized, true);
     assert.equal(parseNtpStatus(text(ntpStatus('nx-os', 120, NOW))).synchronized, false);
     assert.equal(parseNtpStatus('Distribution : Disabled\nLast operational state: No session').synchronized, undefined);
+  });
+
+  it('refuses a "Clock is" line it cannot read, and the check fails naming it', () => {
+    const odd = 'Clock is in an unknown state, stratum 16';
+    assert.throws(() => parseNtpStatus(odd), (e: unknown) => e instanceof DeviceOutputError && e.message.includes(JSON.stringify(odd)));
+    const check = checkNtpClock({ clock: { command: 'show clock', output: '10:00:00.000 UTC Mon Oct 19 2015' }, ntp: { command: 'show ntp status', output: odd }, netswimTime: new Date('2015-10-19T10:00:00Z') });
+    assert.equal(check.status, 'fail');
+    assert.match(check.reason, /cannot read line "Clock is in an unknown state/);
   });
 
   it('passes a healthy lab device of every family', () => {
