@@ -15,6 +15,8 @@ import { parseIpInterfaceBrief, readIpInterfaceBrief } from '../domain/parsers/i
 import { parseIpRouteSummary } from '../domain/parsers/ip-route-summary.ts';
 import { parseProcessesCpu, type CpuUtilization } from '../domain/parsers/processes-cpu.ts';
 import { checkNtpClock, parseNtpStatus, parseShowClock } from '../domain/prechecks/clock.ts';
+import { checkLicense, parseLicenses } from '../domain/prechecks/license.ts';
+import type { OsFamily } from '../domain/prechecks/types.ts';
 import { buildSnapshot, CPU_FAIL_PERCENT, CPU_WARN_PERCENT, diffSnapshots } from '../domain/postchecks.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
 import { chassisOf, parseShowInventory } from '../domain/parsers/show-inventory.ts';
@@ -576,6 +578,38 @@ describe('show ntp status: every public capture', () => {
       const clock = { command: 'show clock', output: '10:00:00.000 UTC Mon Oct 19 2015' };
       const check = checkNtpClock({ clock, ntp: { command: 'show ntp status', output: text }, netswimTime: new Date('2015-10-19T10:00:00Z') });
       assert.equal(check.status, read.synchronized ? 'pass' : 'warn', check.reason);
+      count(sample, 'read');
+    });
+  }
+});
+
+const FAMILY_OF_LICENSE_COMMAND: Record<string, OsFamily> = { 'show-license': 'ios', 'show-license-summary': 'ios-xe', 'show-license-usage': 'nx-os' };
+
+/** The corpus's licenses: each one's name, its status as printed and whether it is counted in use. */
+function expectedLicenses(sample: Sample): { name: string; status: string }[] {
+  if (sample.source.repository === 'networktocode/ntc-templates') {
+    return (sample.expected as Record<string, string>[]).map((row) => ({ name: row.feature ?? '', status: row.license_state ?? row.status ?? '' }));
+  }
+  const usage = (sample.expected as { license_usage: Record<string, { license: string; status: string }> }).license_usage;
+  return Object.values(usage).map((row) => ({ name: row.license, status: row.status }));
+}
+
+describe('license commands (show license, show license summary, show license usage): every public capture', () => {
+  for (const sample of samples.filter((s) => s.command in FAMILY_OF_LICENSE_COMMAND)) {
+    it(`${sample.file} (${sample.source.repository} ${sample.source.path})`, () => {
+      const text = textOf(sample);
+      // `license authorization` is netswim's entry for smart licensing's overall status line.
+      const read = parseLicenses(text).filter((entry) => entry.name !== 'license authorization');
+      const byName = (a: { name: string; status: string }, b: { name: string; status: string }) => a.name.localeCompare(b.name) || a.status.localeCompare(b.status);
+      assert.deepEqual(read.map(({ name, status }) => ({ name, status })).sort(byName), expectedLicenses(sample).sort(byName), 'licenses');
+      // The verdict follows the statuses: all the samples run licenses in use and none expired,
+      // so the check passes, naming the ones in use.
+      const family = FAMILY_OF_LICENSE_COMMAND[sample.command]!;
+      const inUse = read.filter((entry) => /(^|,\s*)in use$|^in use\b/i.test(entry.status)).map((entry) => entry.name);
+      assert.ok(inUse.length > 0, 'the capture has a license in use');
+      const check = checkLicense(family, { command: sample.command.replace(/-/g, ' '), output: text });
+      assert.equal(check.status, 'pass', check.reason);
+      for (const name of inUse) assert.ok(check.reason.includes(name), `${name} named in "${check.reason}"`);
       count(sample, 'read');
     });
   }

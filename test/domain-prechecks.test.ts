@@ -535,6 +535,24 @@ describe('license', () => {
     assert.equal(parseLicenses(fixture('prechecks/nxos-show-license-usage.txt')).length, 11);
   });
 
+  it('refuses a license row it cannot read, and the check fails naming it', () => {
+    const garbled = fixture('prechecks/nxos-show-license-usage.txt').replace(
+      'LAN_ENTERPRISE_SERVICES_PKG   Yes   -   In use Never       -',
+      'LAN_ENTERPRISE_SERVICES_PKG   Yes   -   Expiring soon',
+    );
+    assert.throws(() => parseLicenses(garbled), (e: unknown) => e instanceof DeviceOutputError && e.message.includes('"LAN_ENTERPRISE_SERVICES_PKG   Yes   -   Expiring soon"'));
+    const r = checkLicense('nx-os', { command: 'show license usage', output: garbled });
+    assert.equal(r.status, 'fail');
+    assert.match(r.reason, /cannot read line "LAN_ENTERPRISE_SERVICES_PKG/);
+  });
+
+  it('reads NX-OS 10 smart licensing blocks (ntc-templates cisco_nxos_show_license_usage_ver10)', () => {
+    const ver10 = ['License Authorization:', '  Status: Not Applicable', '', '(LAN_ENTERPRISE_SERVICES_PKG):', '  Description: LAN license for Nexus 9300-XF', '  Count: 1', '  Status: IN USE'].join('\n');
+    const r = checkLicense('nx-os', { command: 'show license usage', output: ver10 });
+    assert.equal(r.status, 'pass');
+    assert.equal(r.reason, 'licenses in use: LAN_ENTERPRISE_SERVICES_PKG');
+  });
+
   it('warns on evaluation and grace periods', () => {
     const evalMode = [
       'Smart Licensing is ENABLED',
