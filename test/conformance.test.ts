@@ -12,6 +12,7 @@ import { DeviceOutputError } from '../domain/parsers/parse-error.ts';
 import { parseImageFileName } from '../domain/image-name.ts';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
 import { parseIpInterfaceBrief, readIpInterfaceBrief } from '../domain/parsers/ip-interface-brief.ts';
+import { activeAddOnFiles, parseInstallSummary } from '../domain/parsers/install-summary.ts';
 import { parseIpRouteSummary } from '../domain/parsers/ip-route-summary.ts';
 import { parseProcessesCpu, type CpuUtilization } from '../domain/parsers/processes-cpu.ts';
 import { checkNtpClock, parseNtpStatus, parseShowClock } from '../domain/prechecks/clock.ts';
@@ -610,6 +611,26 @@ describe('license commands (show license, show license summary, show license usa
       const check = checkLicense(family, { command: sample.command.replace(/-/g, ' '), output: text });
       assert.equal(check.status, 'pass', check.reason);
       for (const name of inUse) assert.ok(check.reason.includes(name), `${name} named in "${check.reason}"`);
+      count(sample, 'read');
+    });
+  }
+});
+
+describe('show install summary: every public capture', () => {
+  for (const sample of samples.filter((s) => s.command === 'show-install-summary')) {
+    it(`${sample.file} (${sample.source.repository} ${sample.source.path})`, () => {
+      type Row = { type: string; state: string; filename_version: string };
+      const locations = (sample.expected as { location: Record<string, { pkg_state: Record<string, Row> }> }).location;
+      const expected = Object.entries(locations).flatMap(([location, block]) =>
+        Object.entries(block.pkg_state)
+          .sort(([a], [b]) => Number(a) - Number(b))
+          .map(([, row]) => ({ type: row.type, state: row.state, filenameOrVersion: row.filename_version, location })),
+      );
+      const read = parseInstallSummary(textOf(sample));
+      assert.deepEqual(read, expected, 'packages');
+      // The add-ons netswim counts as active: SMUs and AP packs activated, committed or not.
+      const active = expected.filter((row) => row.type !== 'IMG' && /^[CU]$/.test(row.state)).map((row) => row.filenameOrVersion.replace(/^[\w-]+:\/*/, '').split('/').pop());
+      assert.deepEqual(activeAddOnFiles(read), [...new Set(active)], 'active add-ons');
       count(sample, 'read');
     });
   }
