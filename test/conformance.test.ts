@@ -11,6 +11,14 @@ import { after, describe, it } from 'node:test';
 import { DeviceOutputError } from '../domain/parsers/parse-error.ts';
 import { parseImageFileName } from '../domain/image-name.ts';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
+import { parseIpInterfaceBrief, readIpInterfaceBrief } from '../domain/parsers/ip-interface-brief.ts';
+import { activeAddOnFiles, parseInstallSummary } from '../domain/parsers/install-summary.ts';
+import { parseIpRouteSummary } from '../domain/parsers/ip-route-summary.ts';
+import { parseProcessesCpu, type CpuUtilization } from '../domain/parsers/processes-cpu.ts';
+import { checkNtpClock, parseNtpStatus, parseShowClock } from '../domain/prechecks/clock.ts';
+import { checkLicense, parseLicenses } from '../domain/prechecks/license.ts';
+import type { OsFamily } from '../domain/prechecks/types.ts';
+import { buildSnapshot, CPU_FAIL_PERCENT, CPU_WARN_PERCENT, diffSnapshots } from '../domain/postchecks.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
 import { chassisOf, parseShowInventory } from '../domain/parsers/show-inventory.ts';
 import { fileNameOfImage, parseShowVersion, parseUptime, type ShowVersion } from '../domain/parsers/show-version.ts';
@@ -321,6 +329,308 @@ describe('show inventory: every public capture', () => {
       if (expected.ordered) assert.deepEqual(read, expected.items, 'items');
       else for (const item of expected.items) assert.ok(read.some((r) => isDeepStrictEqual(r, item)), `item ${JSON.stringify(item)} not read`);
       if (expected.chassisPid) assert.equal(chassisOf(parseShowInventory(textOf(sample)))?.pid, expected.chassisPid, 'chassis');
+      count(sample, 'read');
+    });
+  }
+});
+
+/** A line the corpus's expectation has and netswim's reading must match, field for field. */
+interface ExpectedInterface {
+  name: string;
+  ipAddress: string;
+  status: string;
+  protocol: string;
+}
+
+/** NX-OS `protocol-up/link-down/admin-up` in netswim's IOS words. */
+function nxosState(proto: string, link: string, admin: string): { status: string; protocol: string } {
+  const word = (text: string, prefix: string) => text.replace(new RegExp(`^${prefix}-`), '');
+  return { status: word(admin, 'admin') === 'down' ? 'administratively down' : word(link, 'link'), protocol: word(proto, 'protocol') };
+}
+
+/**
+ * genieparser spells IOS-XE's abbreviated names out (`Te0/0/4` → `TenGigabitEthernet0/0/4`);
+ * netswim keeps the device's own spelling, because it only ever compares a device's output with
+ * the same device's output.
+ */
+const GENIE_LONG_NAMES: Record<string, string> = { Te: 'TenGigabitEthernet', Tw: 'TwoGigabitEthernet', ucse: 'Ucse' };
+const genieLongName = (name: string) => name.replace(/^([A-Za-z]+)(?=\d)/, (prefix: string) => GENIE_LONG_NAMES[prefix] ?? prefix);
+
+function expectedInterfaces(sample: Sample): ExpectedInterface[] {
+  if (sample.source.repository === 'networktocode/ntc-templates') {
+    return (sample.expected as Record<string, string>[]).map((row) => {
+      const state = sample.platform === 'cisco_nxos' ? nxosState(row.proto ?? '', row.link ?? '', row.status ?? '') : { status: row.status ?? '', protocol: row.proto ?? '' };
+      return { name: row.interface ?? '', ipAddress: row.ip_address ?? '', ...state };
+    });
+  }
+  type GenieRow = { ip_address: string; status?: string; protocol?: string; interface_status?: string };
+  const rows = (sample.expected as { interface: Record<string, GenieRow | { vlan_id: Record<string, GenieRow> }> }).interface;
+  // genieparser files an NX-OS SVI under its VLAN number.
+  return Object.entries(rows).map(([name, entry]) => {
+    const row = 'vlan_id' in entry ? Object.values(entry.vlan_id)[0]! : entry;
+    if (row.interface_status) {
+      const [proto = '', link = '', admin = ''] = row.interface_status.split('/');
+      return { name, ipAddress: row.ip_address, ...nxosState(proto, link, admin) };
+    }
+    return { name, ipAddress: row.ip_address, status: row.status ?? '', protocol: row.protocol ?? '' };
+  });
+}
+
+/** Interfaces netswim reads that the corpus leaves out, and why netswim is right to read them. */
+const EXTRA_INTERFACES: Record<string, { names: string[]; why: string }> = {
+  'show-ip-interface-brief/ntc-cisco_nxos-cisco_nxos_show_ip_interface_brief_vrf_all_01.txt': {
+    names: ['mti6'],
+    why: 'ntc-templates skips an unnumbered interface (its source on the next line); it is a real interface, up/up, that a postcheck must see',
+  },
+};
+
+describe('show ip interface brief: every public capture', () => {
+  for (const sample of samples.filter((s) => s.command === 'show-ip-interface-brief')) {
+    it(`${sample.file} (${sample.source.repository} ${sample.source.path})`, () => {
+      const read = readIpInterfaceBrief(textOf(sample));
+      const extra = EXTRA_INTERFACES[sample.file]?.names ?? [];
+      const long = sample.platform === 'iosxe' ? genieLongName : (name: string) => name;
+      const mine = read
+        .filter((row) => !extra.includes(row.name))
+        // Both corpora write an unnumbered interface's address as `unnumbered(loopback0)`.
+        .map((row) => ({
+          name: long(row.name),
+          ipAddress: row.unnumberedFrom ? `${row.ipAddress}(${row.unnumberedFrom})` : row.ipAddress,
+          status: row.status,
+          protocol: row.protocol,
+        }));
+      const byName = (a: ExpectedInterface, b: ExpectedInterface) => a.name.localeCompare(b.name);
+      assert.deepEqual(mine.sort(byName), expectedInterfaces(sample).sort(byName), 'interfaces');
+      for (const name of extra) assert.ok(read.some((row) => row.name === name), `${name} read`);
+      // The postchecks' view is the same rows without the address.
+      assert.deepEqual(parseIpInterfaceBrief(textOf(sample)), read.map(({ name, status, protocol }) => ({ name, status, protocol })));
+      count(sample, 'read');
+    });
+  }
+});
+
+/** The corpus's route count (without IOS's `internal` bookkeeping entries) and routes per source. */
+function expectedRoutes(sample: Sample): { total: number; bySource: Record<string, number> } {
+  const bySource: Record<string, number> = {};
+  const add = (source: string, n: number) => (bySource[source] = (bySource[source] ?? 0) + n);
+  if (sample.source.repository === 'networktocode/ntc-templates') {
+    const rows = sample.expected as Record<string, string>[];
+    let total = 0;
+    let internal = 0;
+    for (const row of rows) {
+      const routes = Number(row.networks || 0) + Number(row.subnets || 0);
+      if (row.route_source === 'Total') total = routes;
+      else if (row.route_source === 'internal') internal = Number(row.networks);
+      else add(row.route_source ?? '', routes);
+    }
+    // IOS's Total row counts the internal entries among its networks.
+    return { total: total - internal, bySource };
+  }
+  type Counts = { networks?: number; subnets?: number };
+  const vrfs = (sample.expected as { vrf: Record<string, { route_source?: Record<string, Counts & Record<string, unknown>>; total_route_source?: Counts; total_routes?: number; best_paths?: Record<string, number> }> }).vrf;
+  let total = 0;
+  for (const vrf of Object.values(vrfs)) {
+    if (vrf.best_paths) {
+      // NX-OS: routes per VRF and best paths per protocol.
+      total += vrf.total_routes ?? 0;
+      for (const [protocol, n] of Object.entries(vrf.best_paths)) add(protocol, n);
+      continue;
+    }
+    const routes = (c: Counts) => (c.networks ?? 0) + (c.subnets ?? 0);
+    for (const [protocol, entry] of Object.entries(vrf.route_source ?? {})) {
+      if (protocol === 'internal') continue;
+      // A protocol's own row (`rip`, `isis`) and its instances' rows (`isis Test`, `bgp 65000`).
+      if (typeof entry.networks === 'number') add(protocol, routes(entry));
+      for (const [instance, counts] of Object.entries(entry)) if (counts && typeof counts === 'object') add(`${protocol} ${instance}`, routes(counts));
+    }
+    total += routes(vrf.total_route_source ?? {}) - (vrf.route_source?.internal?.networks ?? 0);
+  }
+  return { total, bySource };
+}
+
+describe('show ip route summary: every public capture', () => {
+  for (const sample of samples.filter((s) => s.command === 'show-ip-route-summary')) {
+    it(`${sample.file} (${sample.source.repository} ${sample.source.path})`, () => {
+      const read = parseIpRouteSummary(textOf(sample));
+      const expected = expectedRoutes(sample);
+      assert.deepEqual(read.bySource, expected.bySource, 'routes per source');
+      assert.equal(read.totalRoutes, expected.total, 'routes in total');
+      assert.equal(buildSnapshot({ routeSummary: textOf(sample) }).routes, expected.total, 'the count the postcheck compares');
+      if (!sample.platform.includes('nxos')) {
+        assert.equal(read.totalRoutes, Object.values(read.bySource).reduce((a, b) => a + b, 0), 'the total is the sum of the sources');
+      }
+      count(sample, 'read');
+    });
+  }
+});
+
+/** The corpus's utilization figures, where the capture has the utilization line. */
+function expectedCpu(sample: Sample): CpuUtilization | undefined {
+  const percent = (text: string | number | undefined) => (text === undefined || text === '' ? undefined : Number(text));
+  if (sample.source.repository === 'networktocode/ntc-templates') {
+    const [e = {}] = sample.expected as Record<string, string>[];
+    const five = percent(e.cpu_usage_5_sec ?? e.cpu_5_sec);
+    if (five === undefined) return undefined;
+    const interrupt = percent(e.cpu_interruption_5_sec ?? e.interrupts);
+    return {
+      fiveSecondsPercent: five,
+      ...(interrupt !== undefined ? { interruptPercent: interrupt } : {}),
+      oneMinutePercent: Number(e.cpu_usage_1_min ?? e.cpu_1_min),
+      fiveMinutesPercent: Number(e.cpu_usage_5_min ?? e.cpu_5_min),
+    };
+  }
+  const e = sample.expected as { five_sec_cpu_total?: number; five_sec_cpu_interrupts?: number; one_min_cpu?: number; five_min_cpu?: number; cpu_state?: { cpu_state_idle: number } };
+  // NX-OS `show system resources`: busy is what is not idle.
+  if (e.cpu_state) return { fiveSecondsPercent: Math.round((100 - e.cpu_state.cpu_state_idle) * 100) / 100 };
+  if (e.five_sec_cpu_total === undefined) return undefined;
+  return {
+    fiveSecondsPercent: e.five_sec_cpu_total,
+    ...(e.five_sec_cpu_interrupts !== undefined ? { interruptPercent: e.five_sec_cpu_interrupts } : {}),
+    oneMinutePercent: e.one_min_cpu!,
+    fiveMinutesPercent: e.five_min_cpu!,
+  };
+}
+
+/** Captures without the utilization line netswim reads: refused, naming what is missing. */
+const REFUSED_CPU: Record<string, RegExp> = {
+  // Captures of `show processes cpu | include process`: the process rows without the summary line.
+  'show-processes-cpu/genie-ios-ShowProcessesCpu-golden_output_1.txt': /no "CPU utilization"/,
+  'show-processes-cpu/genie-iosxe-ShowProcessesCpu-golden_output_1.txt': /no "CPU utilization"/,
+};
+
+/** What the CPU postcheck decides for a device that shows the same figure before and after. */
+function cpuVerdict(percent: number): 'pass' | 'warn' | 'fail' {
+  if (percent > CPU_FAIL_PERCENT) return 'warn'; // already that high before: the upgrade did not cause it
+  return percent > CPU_WARN_PERCENT ? 'warn' : 'pass';
+}
+
+describe('show processes cpu / show system resources: every public capture', () => {
+  for (const sample of samples.filter((s) => s.command === 'show-processes-cpu' || s.command === 'show-system-resources')) {
+    it(`${sample.file} (${sample.source.repository} ${sample.source.path})`, () => {
+      const text = textOf(sample);
+      const refusal = REFUSED_CPU[sample.file];
+      if (refusal) {
+        assert.equal(expectedCpu(sample), undefined, 'the corpus reads no utilization from it either');
+        assert.throws(() => parseProcessesCpu(text), (error: unknown) => error instanceof DeviceOutputError && refusal.test(error.message));
+        assert.throws(() => buildSnapshot({ cpu: text }), DeviceOutputError);
+        count(sample, 'refused');
+        return;
+      }
+      const expected = expectedCpu(sample);
+      assert.ok(expected, 'the corpus reads the utilization');
+      assert.deepEqual(parseProcessesCpu(text), expected, 'utilization');
+      // netswim runs the command with `| include CPU utilization`: that one line reads the same.
+      const line = /^.*CPU utilization.*$/m.exec(text)?.[0];
+      if (line) assert.deepEqual(parseProcessesCpu(line), expected, 'the utilization line alone');
+      // The postcheck judges the one-minute figure (NX-OS show system resources: the current one).
+      const snapshot = buildSnapshot({ cpu: text });
+      assert.equal(snapshot.cpuPercent, expected.oneMinutePercent ?? expected.fiveSecondsPercent, 'the figure the postcheck judges');
+      const item = diffSnapshots(snapshot, snapshot).items.find((i) => i.check === 'cpu');
+      assert.equal(item?.status, cpuVerdict(snapshot.cpuPercent), 'the postcheck verdict');
+      count(sample, 'read');
+    });
+  }
+});
+
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+describe('show clock: every public capture', () => {
+  for (const sample of samples.filter((s) => s.command === 'show-clock')) {
+    it(`${sample.file} (${sample.source.repository} ${sample.source.path})`, () => {
+      const text = textOf(sample);
+      const e = (Array.isArray(sample.expected) ? sample.expected[0] : sample.expected) as Record<string, string>;
+      const read = parseShowClock(text);
+      assert.ok(read, 'a time read');
+      // The wall-clock fields as printed: time of day, zone, day, month, year.
+      const wall = new Date(read.wallClockMs);
+      const [hh = '', mm = '', ss = ''] = (e.time ?? '').split(':');
+      assert.equal(wall.getUTCHours(), Number(hh), 'hours');
+      assert.equal(wall.getUTCMinutes(), Number(mm), 'minutes');
+      assert.equal(wall.getUTCSeconds() + wall.getUTCMilliseconds() / 1000, Number(ss), 'seconds');
+      assert.equal(wall.getUTCDate(), Number(e.day), 'day');
+      assert.equal(MONTH_NAMES[wall.getUTCMonth()], e.month, 'month');
+      assert.equal(wall.getUTCFullYear(), Number(e.year), 'year');
+      assert.equal(read.timezone, e.timezone, 'time zone');
+      // The flag before the time (`*` not authoritative, `.` NTP lost), which the corpora drop.
+      const flag = /^\s*([*.]?)\d{1,2}:\d{2}:\d{2}/m.exec(text)?.[1] ?? '';
+      assert.equal(read.flag, flag, 'flag');
+      // Compared with netswim's clock at that instant, the check passes unless the flag says NTP
+      // does not keep the time.
+      assert.ok(read.time, `the offset of ${read.timezone} is known`);
+      const check = checkNtpClock({ clock: { command: 'show clock', output: text }, netswimTime: read.time });
+      assert.equal(check.status, flag === '' ? 'pass' : 'warn', check.reason);
+      count(sample, 'read');
+    });
+  }
+});
+
+describe('show ntp status: every public capture', () => {
+  for (const sample of samples.filter((s) => s.command === 'show-ntp-status')) {
+    it(`${sample.file} (${sample.source.repository} ${sample.source.path})`, () => {
+      const text = textOf(sample);
+      const e = (sample.expected as { clock_state: { system_status: { status: string; stratum: number; refid?: string; offset: number } } }).clock_state.system_status;
+      const read = parseNtpStatus(text);
+      assert.deepEqual(
+        read,
+        { synchronized: e.status === 'synchronized', stratum: e.stratum, ...(e.refid ? { reference: e.refid } : {}), offsetMs: e.offset },
+        'NTP state',
+      );
+      // With the device clock right, the check passes exactly when NTP is synchronized.
+      const clock = { command: 'show clock', output: '10:00:00.000 UTC Mon Oct 19 2015' };
+      const check = checkNtpClock({ clock, ntp: { command: 'show ntp status', output: text }, netswimTime: new Date('2015-10-19T10:00:00Z') });
+      assert.equal(check.status, read.synchronized ? 'pass' : 'warn', check.reason);
+      count(sample, 'read');
+    });
+  }
+});
+
+const FAMILY_OF_LICENSE_COMMAND: Record<string, OsFamily> = { 'show-license': 'ios', 'show-license-summary': 'ios-xe', 'show-license-usage': 'nx-os' };
+
+/** The corpus's licenses: each one's name, its status as printed and whether it is counted in use. */
+function expectedLicenses(sample: Sample): { name: string; status: string }[] {
+  if (sample.source.repository === 'networktocode/ntc-templates') {
+    return (sample.expected as Record<string, string>[]).map((row) => ({ name: row.feature ?? '', status: row.license_state ?? row.status ?? '' }));
+  }
+  const usage = (sample.expected as { license_usage: Record<string, { license: string; status: string }> }).license_usage;
+  return Object.values(usage).map((row) => ({ name: row.license, status: row.status }));
+}
+
+describe('license commands (show license, show license summary, show license usage): every public capture', () => {
+  for (const sample of samples.filter((s) => s.command in FAMILY_OF_LICENSE_COMMAND)) {
+    it(`${sample.file} (${sample.source.repository} ${sample.source.path})`, () => {
+      const text = textOf(sample);
+      // `license authorization` is netswim's entry for smart licensing's overall status line.
+      const read = parseLicenses(text).filter((entry) => entry.name !== 'license authorization');
+      const byName = (a: { name: string; status: string }, b: { name: string; status: string }) => a.name.localeCompare(b.name) || a.status.localeCompare(b.status);
+      assert.deepEqual(read.map(({ name, status }) => ({ name, status })).sort(byName), expectedLicenses(sample).sort(byName), 'licenses');
+      // The verdict follows the statuses: all the samples run licenses in use and none expired,
+      // so the check passes, naming the ones in use.
+      const family = FAMILY_OF_LICENSE_COMMAND[sample.command]!;
+      const inUse = read.filter((entry) => /(^|,\s*)in use$|^in use\b/i.test(entry.status)).map((entry) => entry.name);
+      assert.ok(inUse.length > 0, 'the capture has a license in use');
+      const check = checkLicense(family, { command: sample.command.replace(/-/g, ' '), output: text });
+      assert.equal(check.status, 'pass', check.reason);
+      for (const name of inUse) assert.ok(check.reason.includes(name), `${name} named in "${check.reason}"`);
+      count(sample, 'read');
+    });
+  }
+});
+
+describe('show install summary: every public capture', () => {
+  for (const sample of samples.filter((s) => s.command === 'show-install-summary')) {
+    it(`${sample.file} (${sample.source.repository} ${sample.source.path})`, () => {
+      type Row = { type: string; state: string; filename_version: string };
+      const locations = (sample.expected as { location: Record<string, { pkg_state: Record<string, Row> }> }).location;
+      const expected = Object.entries(locations).flatMap(([location, block]) =>
+        Object.entries(block.pkg_state)
+          .sort(([a], [b]) => Number(a) - Number(b))
+          .map(([, row]) => ({ type: row.type, state: row.state, filenameOrVersion: row.filename_version, location })),
+      );
+      const read = parseInstallSummary(textOf(sample));
+      assert.deepEqual(read, expected, 'packages');
+      // The add-ons netswim counts as active: SMUs and AP packs activated, committed or not.
+      const active = expected.filter((row) => row.type !== 'IMG' && /^[CU]$/.test(row.state)).map((row) => row.filenameOrVersion.replace(/^[\w-]+:\/*/, '').split('/').pop());
+      assert.deepEqual(activeAddOnFiles(read), [...new Set(active)], 'active add-ons');
       count(sample, 'read');
     });
   }

@@ -69,6 +69,11 @@ describe('CPU parsers', () => {
 
   it('refuses output that is not a CPU display', () => {
     assert.throws(() => parseProcessesCpu("% Invalid input detected at '^' marker."), DeviceOutputError);
+    // A utilization line in an unknown shape is named in the refusal.
+    assert.throws(
+      () => parseProcessesCpu('CPU utilization for five seconds: 3%/0%; one minute: n/a'),
+      (e: unknown) => e instanceof DeviceOutputError && /cannot read line "CPU utilization for five seconds: 3%\/0%; one minute: n\/a"/.test(e.message),
+    );
   });
 });
 
@@ -118,6 +123,13 @@ describe('route summary parser', () => {
   it('refuses output that is not a route summary', () => {
     assert.throws(() => parseIpRouteSummary('% IP routing table summary not available'), DeviceOutputError);
   });
+
+  it('refuses a source row it cannot read, naming it, instead of leaving its routes out', () => {
+    const ios = text(['Route Source    Networks    Subnets     Overhead    Memory (bytes)', 'connected       0           4           288         544', 'ospf 1          0           4           288', 'Total           0           8           576         1088']);
+    assert.throws(() => parseIpRouteSummary(ios), (e: unknown) => e instanceof DeviceOutputError && /"ospf 1 +0 +4 +288"/.test(e.message));
+    const nxos = text(['IP Route Table for VRF "default"', 'Total number of routes: 8', '', 'Best paths per protocol:      Backup paths per protocol:', '  direct         : 4', '  ospf-1         : four']);
+    assert.throws(() => parseIpRouteSummary(nxos), (e: unknown) => e instanceof DeviceOutputError && /ospf-1 +: four/.test(e.message));
+  });
 });
 
 describe('interface brief parser', () => {
@@ -166,6 +178,18 @@ describe('interface brief parser', () => {
 
   it('refuses output that is not an interface table', () => {
     assert.throws(() => parseIpInterfaceBrief('Interface GigabitEthernet0/0 is up'), DeviceOutputError);
+  });
+
+  it('refuses a row it cannot read, naming it, instead of leaving the interface out', () => {
+    const ios = text(['Interface              IP-Address      OK? Method Status                Protocol', 'GigabitEthernet0/0     10.0.0.1        YES NVRAM  up                    up', 'GigabitEthernet0/1     10.0.0.2']);
+    assert.throws(() => parseIpInterfaceBrief(ios), (e: unknown) => e instanceof DeviceOutputError && /GigabitEthernet0\/1\s+10\.0\.0\.2/.test(e.message));
+    const nxos = text(['IP Interface Status for VRF "default"(1)', 'Interface            IP Address      Interface Status', 'Eth1/9               10.1.1.19       protocol-down/link-down']);
+    assert.throws(() => parseIpInterfaceBrief(nxos), (e: unknown) => e instanceof DeviceOutputError && /Eth1\/9/.test(e.message));
+  });
+
+  it('reads an NX-OS table indented by one space (genieparser ShowIpInterfaceBrief golden_output_1)', () => {
+    const rows = parseIpInterfaceBrief(text([' IP Interface Status for VRF "default"(1)', ' Interface            IP Address      Interface Status', ' Lo0                  192.168.4.1       protocol-up/link-up/admin-up']));
+    assert.deepEqual(rows, [{ name: 'Lo0', status: 'up', protocol: 'up' }]);
   });
 });
 

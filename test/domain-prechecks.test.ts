@@ -38,6 +38,7 @@ import {
   type PrecheckResult,
 } from '../domain/prechecks.ts';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
+import { DeviceOutputError } from '../domain/parsers/parse-error.ts';
 import { showClock, showRunningConfig, showStartupConfig, showVersion, dirFlash, type ConfigContext } from '../lab/formats.ts';
 import {
   classicShowVersion,
@@ -194,6 +195,14 @@ describe('ntp-clock', () => {
     assert.equal(parseNtpStatus(text(ntpStatus('nx-os', 0, NOW))).synchronized, true);
     assert.equal(parseNtpStatus(text(ntpStatus('nx-os', 120, NOW))).synchronized, false);
     assert.equal(parseNtpStatus('Distribution : Disabled\nLast operational state: No session').synchronized, undefined);
+  });
+
+  it('refuses a "Clock is" line it cannot read, and the check fails naming it', () => {
+    const odd = 'Clock is in an unknown state, stratum 16';
+    assert.throws(() => parseNtpStatus(odd), (e: unknown) => e instanceof DeviceOutputError && e.message.includes(JSON.stringify(odd)));
+    const check = checkNtpClock({ clock: { command: 'show clock', output: '10:00:00.000 UTC Mon Oct 19 2015' }, ntp: { command: 'show ntp status', output: odd }, netswimTime: new Date('2015-10-19T10:00:00Z') });
+    assert.equal(check.status, 'fail');
+    assert.match(check.reason, /cannot read line "Clock is in an unknown state/);
   });
 
   it('passes a healthy lab device of every family', () => {
@@ -524,6 +533,24 @@ describe('license', () => {
     assert.equal(nxos.status, 'pass');
     assert.equal(nxos.reason, 'licenses in use: LAN_ENTERPRISE_SERVICES_PKG');
     assert.equal(parseLicenses(fixture('prechecks/nxos-show-license-usage.txt')).length, 11);
+  });
+
+  it('refuses a license row it cannot read, and the check fails naming it', () => {
+    const garbled = fixture('prechecks/nxos-show-license-usage.txt').replace(
+      'LAN_ENTERPRISE_SERVICES_PKG   Yes   -   In use Never       -',
+      'LAN_ENTERPRISE_SERVICES_PKG   Yes   -   Expiring soon',
+    );
+    assert.throws(() => parseLicenses(garbled), (e: unknown) => e instanceof DeviceOutputError && e.message.includes('"LAN_ENTERPRISE_SERVICES_PKG   Yes   -   Expiring soon"'));
+    const r = checkLicense('nx-os', { command: 'show license usage', output: garbled });
+    assert.equal(r.status, 'fail');
+    assert.match(r.reason, /cannot read line "LAN_ENTERPRISE_SERVICES_PKG/);
+  });
+
+  it('reads NX-OS 10 smart licensing blocks (ntc-templates cisco_nxos_show_license_usage_ver10)', () => {
+    const ver10 = ['License Authorization:', '  Status: Not Applicable', '', '(LAN_ENTERPRISE_SERVICES_PKG):', '  Description: LAN license for Nexus 9300-XF', '  Count: 1', '  Status: IN USE'].join('\n');
+    const r = checkLicense('nx-os', { command: 'show license usage', output: ver10 });
+    assert.equal(r.status, 'pass');
+    assert.equal(r.reason, 'licenses in use: LAN_ENTERPRISE_SERVICES_PKG');
   });
 
   it('warns on evaluation and grace periods', () => {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { isSafeFileName, parseImageFileName } from '../domain/image-name.ts';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
+import { parseInstallSummary } from '../domain/parsers/install-summary.ts';
 import { DeviceOutputError } from '../domain/parsers/parse-error.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
 import { bootImageOf, fileNameOfImage, parseShowVersion, parseUptime } from '../domain/parsers/show-version.ts';
@@ -323,5 +324,25 @@ describe('upgrade decisions', () => {
     const before = inventory(0);
     assert.ok(rebootedSince(before, { uptimeSeconds: 60, observedAtMs: before.observedAtMs + 600_000 }));
     assert.ok(!rebootedSince(before, { uptimeSeconds: 86400 + 600, observedAtMs: before.observedAtMs + 600_000 }));
+  });
+});
+
+describe('show install summary parser refuses what it cannot read', () => {
+  it('names a package row it cannot read instead of leaving the package out', () => {
+    const output = [
+      '[ Switch 1 ] Installed Package(s) Information:',
+      'State (St): I - Inactive, U - Activated & Uncommitted,',
+      '            C - Activated & Committed, D - Deactivated & Uncommitted',
+      '-'.repeat(80),
+      'Type  St   Filename/Version',
+      '-'.repeat(80),
+      'SMU   U    flash:cat9k_iosxe.17.09.04a.CSCwh87343.SPA.smu.bin',
+      'SMU   X    flash:cat9k_iosxe.17.09.04a.CSCwh11111.SPA.smu.bin',
+      'IMG   C    17.09.04a.0.5371',
+    ].join('\n');
+    assert.throws(
+      () => parseInstallSummary(output),
+      (e: unknown) => e instanceof DeviceOutputError && e.message.includes('"SMU   X    flash:cat9k_iosxe.17.09.04a.CSCwh11111.SPA.smu.bin"'),
+    );
   });
 });

@@ -19,19 +19,54 @@ export interface InstallSummaryEntry {
   state: InstallState;
   /** Version for IMG rows, the file (with its file system) for the others. */
   filenameOrVersion: string;
+  /** The block's title: `Switch 1`, `R0 R1`, `Switch 1 2`. */
+  location?: string;
 }
 
+const COMMAND = 'show install summary';
 const ROW = /^\s*([A-Z]{3,5})\s+([IUCD])\s+(\S+)\s*$/;
+const LOCATION = /^\s*\[\s*(.*?)\s*\]\s*Installed Package\(s\) Information:?\s*$/;
+const TABLE_HEADER = /^\s*Type\s+St\s+Filename\/Version\s*$/;
+const RULE = /^\s*-{10,}\s*$/;
+// A prompt the capture ends with (`switch#`).
+const PROMPT = /^\s*[\w.:/-]+[#>]\s*$/;
 
+/**
+ * Every package row of every block. Inside a table (after `Type St Filename/Version` and its
+ * rule) each line is a row or blank until the next rule or block; any other line is refused
+ * with the line in the error: a package left out could be an add-on reported missing, or one
+ * the cleanup thinks unused.
+ */
 export function parseInstallSummary(output: string): InstallSummaryEntry[] {
   if (!/Installed Package\(s\) Information/.test(output)) {
-    throw new DeviceOutputError('show install summary', 'no "Installed Package(s) Information" header', output);
+    throw new DeviceOutputError(COMMAND, 'no "Installed Package(s) Information" header', output);
   }
   const entries: InstallSummaryEntry[] = [];
+  let location: string | undefined;
+  let state: 'outside' | 'header' | 'table' = 'outside';
   for (const line of output.split(/\r?\n/)) {
+    const block = LOCATION.exec(line);
+    if (block) {
+      location = block[1];
+      state = 'outside';
+      continue;
+    }
+    if (TABLE_HEADER.test(line)) {
+      state = 'header';
+      continue;
+    }
+    if (RULE.test(line)) {
+      state = state === 'header' ? 'table' : 'outside';
+      continue;
+    }
+    if (state !== 'table' || line.trim() === '') continue;
+    if (PROMPT.test(line)) {
+      state = 'outside';
+      continue;
+    }
     const m = ROW.exec(line);
-    if (!m?.[1] || !m[2] || !m[3]) continue;
-    entries.push({ type: m[1], state: m[2] as InstallState, filenameOrVersion: m[3] });
+    if (!m?.[1] || !m[2] || !m[3]) throw new DeviceOutputError(COMMAND, `cannot read line ${JSON.stringify(line.trim())}`, output);
+    entries.push({ type: m[1], state: m[2] as InstallState, filenameOrVersion: m[3], ...(location !== undefined ? { location } : {}) });
   }
   return entries;
 }

@@ -5,6 +5,8 @@
 //     and the `Total` row (which counts `internal` too) are not routes and are left out.
 //   NX-OS: one block per VRF with `Total number of routes: N` and `Best paths per protocol:`
 //     lines (`  ospf-1         : 48`); a multi-VRF output is summed.
+// A line in the table that is none of these is refused with the line in the error: a source
+// row the parser skipped would count as routes lost, or hide routes that were.
 import { DeviceOutputError } from './parse-error.ts';
 
 export interface RouteSummary {
@@ -14,7 +16,21 @@ export interface RouteSummary {
   bySource: Record<string, number>;
 }
 
+const COMMAND = 'show ip route summary';
 const IOS_HEADER = /^\s*Route Source\s+Networks\s+Subnets\s+(.*)$/im;
+// Indented detail under a source row: `  Intra-area: 1 Inter-area: 0 External-1: 0 External-2: 0`.
+const IOS_DETAIL = /^\s+(?:[A-Za-z][\w -]*?:\s*\d+\s*)+$/;
+// `internal  24  240672`: networks and memory only.
+const IOS_INTERNAL = /^internal\s+\d+(?:\s+\d+)*\s*$/i;
+// Protocols IOS always prints with their process number or AS: `ospf 1`, `bgp 65001`.
+const INSTANCE_PROTOCOL = /^(ospf|ospfv3|eigrp|bgp)$/i;
+const IOS_TRAILER = /^Removing Queue Size\s+\d+\s*$/i;
+// A prompt the capture ends with (`router#`).
+const PROMPT = /^\s*[\w.:/-]+[#>]\s*$/;
+
+function refuse(line: string, output: string): never {
+  throw new DeviceOutputError(COMMAND, `cannot read line ${JSON.stringify(line.trim())}`, output);
+}
 
 function parseIos(output: string, header: RegExpExecArray): RouteSummary {
   // Numeric columns: Networks, Subnets and whatever follows (Replicates, Overhead, Memory (bytes)).
@@ -22,14 +38,24 @@ function parseIos(output: string, header: RegExpExecArray): RouteSummary {
   const numericColumns = 2 + rest.length;
   const bySource: Record<string, number> = {};
   let total = 0;
-  for (const line of output.split(/\r?\n/)) {
-    if (/^\s/.test(line) || line.trim() === '') continue; // `  Intra-area: …` detail lines
+  // Lines above the table (`IP routing table name is …`, an echoed command) say no counts.
+  const lines = output.slice(header.index + header[0].length).split(/\r?\n/);
+  for (const line of lines) {
+    if (line.trim() === '' || IOS_TRAILER.test(line) || PROMPT.test(line) || IOS_INTERNAL.test(line)) continue;
+    if (/^\s/.test(line)) {
+      if (IOS_DETAIL.test(line)) continue;
+      refuse(line, output);
+    }
     const tokens = line.trim().split(/\s+/);
-    if (tokens.length <= numericColumns) continue;
     const numbers = tokens.slice(-numericColumns);
-    if (!numbers.every((t) => /^\d+$/.test(t))) continue;
+    const nameTokens = tokens.length - numericColumns;
+    // A source is one word or a protocol and its instance; a row short of a column would
+    // otherwise take an instance number (`ospf 1`) for a count.
+    const named = nameTokens === 1 ? !INSTANCE_PROTOCOL.test(tokens[0] ?? '') : nameTokens === 2;
+    if (!named || !numbers.every((t) => /^\d+$/.test(t))) refuse(line, output);
     const source = tokens.slice(0, -numericColumns).join(' ');
-    if (/^(internal|total)$/i.test(source)) continue;
+    // The `Total` row counts `internal`'s bookkeeping entries too.
+    if (/^total$/i.test(source)) continue;
     const routes = Number(numbers[0]) + Number(numbers[1]);
     bySource[source] = (bySource[source] ?? 0) + routes;
     total += routes;
@@ -37,26 +63,55 @@ function parseIos(output: string, header: RegExpExecArray): RouteSummary {
   return { totalRoutes: total, bySource };
 }
 
+// NX-OS lines, per VRF block.
+const NX_VRF = /^IP Route Table for VRF "[^"]*"\s*$/;
+const NX_TOTAL_ROUTES = /^Total number of routes:\s*(\d+)\s*$/i;
+const NX_TOTAL_PATHS = /^Total number of paths:\s*\d+\s*$/i;
+const NX_BEST_TITLE = /^Best paths per protocol:(?:\s+Backup paths per protocol:)?\s*$/i;
+// `am   : 214   ospf-1000 : 10` or `am  : 1  None`: the best-path column, then the backup column.
+const NX_BEST_ROW = /^([A-Za-z][\w.-]*)\s*:\s*(\d+)(?:\s+(?:None|[A-Za-z][\w.-]*\s*:\s*\d+))?\s*$/;
+// A row with only a backup path (its best-path column empty), far to the right.
+const NX_BACKUP_ONLY = /^\s{12,}[A-Za-z][\w.-]*\s*:\s*\d+\s*$/;
+const NX_MASK_TITLE = /^Number of routes per mask-length:\s*$/i;
+const NX_MASK_ROW = /^(?:\/\d+\s*:\s*\d+\s*)+$/;
+
 function parseNxos(output: string): RouteSummary | undefined {
-  const totals = [...output.matchAll(/Total number of routes:\s*(\d+)/gi)];
-  if (totals.length === 0) return undefined;
+  if (!output.split(/\r?\n/).some((line) => NX_TOTAL_ROUTES.test(line.trim()))) return undefined;
   const bySource: Record<string, number> = {};
-  let inBest = false;
-  for (const line of output.split(/\r?\n/)) {
-    if (/Best paths per protocol/i.test(line)) {
-      inBest = true;
+  let totalRoutes = 0;
+  let section: 'none' | 'best' | 'mask' = 'none';
+  for (const raw of output.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '') {
+      section = 'none';
       continue;
     }
-    if (!inBest) continue;
-    // The first `name : n` is the best-path column; a backup column may follow on the same line.
-    const m = /^\s*([A-Za-z][\w.-]*)\s*:\s*(\d+)/.exec(line);
-    if (!m?.[1] || !m[2]) {
-      inBest = false;
+    if (NX_VRF.test(line) || NX_TOTAL_PATHS.test(line) || PROMPT.test(line)) continue;
+    const routes = NX_TOTAL_ROUTES.exec(line);
+    if (routes) {
+      totalRoutes += Number(routes[1]);
       continue;
     }
-    bySource[m[1]] = (bySource[m[1]] ?? 0) + Number(m[2]);
+    if (NX_BEST_TITLE.test(line)) {
+      section = 'best';
+      continue;
+    }
+    if (NX_MASK_TITLE.test(line)) {
+      section = 'mask';
+      continue;
+    }
+    if (section === 'mask' && NX_MASK_ROW.test(line)) continue;
+    if (section === 'best') {
+      const m = NX_BEST_ROW.exec(line);
+      if (m?.[1] && m[2]) {
+        bySource[m[1]] = (bySource[m[1]] ?? 0) + Number(m[2]);
+        continue;
+      }
+      if (NX_BACKUP_ONLY.test(raw)) continue;
+    }
+    refuse(raw, output);
   }
-  return { totalRoutes: totals.reduce((sum, t) => sum + Number(t[1]), 0), bySource };
+  return { totalRoutes, bySource };
 }
 
 export function parseIpRouteSummary(output: string): RouteSummary {
@@ -64,5 +119,5 @@ export function parseIpRouteSummary(output: string): RouteSummary {
   if (header) return parseIos(output, header);
   const nx = parseNxos(output);
   if (nx) return nx;
-  throw new DeviceOutputError('show ip route summary', 'no "Route Source" table or "Total number of routes" line', output);
+  throw new DeviceOutputError(COMMAND, 'no "Route Source" table or "Total number of routes" line', output);
 }

@@ -36,5 +36,8 @@ export function parseProcessesCpu(output: string): CpuUtilization {
   if (nx?.[3]) {
     return { fiveSecondsPercent: round2(100 - Number(nx[3])) };
   }
+  // A utilization line in a shape this parser does not know: refused with the line, never guessed.
+  const line = /^.*(?:CPU utilization|CPU states).*$/im.exec(output)?.[0];
+  if (line) throw new DeviceOutputError('show processes cpu', `cannot read line ${JSON.stringify(line.trim())}`, output);
   throw new DeviceOutputError('show processes cpu', 'no "CPU utilization" or "CPU states" line', output);
 }

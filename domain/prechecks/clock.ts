@@ -1,4 +1,5 @@
 // NTP clock precheck: the device clock against netswim's, and the device's NTP state.
+import { DeviceOutputError } from '../parsers/parse-error.ts';
 import { rejectedCommand, result, type CommandOutput, type PrecheckResult } from './types.ts';
 
 /**
@@ -102,6 +103,7 @@ export interface NtpStatus {
 /**
  * `show ntp status` (IOS, IOS-XE: `Clock is synchronized, stratum 3, reference is 10.0.0.1`;
  * NX-OS variants in lower case) and `show ntp peer-status` (a `*` peer means synchronized).
+ * Throws DeviceOutputError naming a `Clock is …` line it cannot read.
  */
 export function parseNtpStatus(output: string): NtpStatus {
   const status: NtpStatus = {};
@@ -112,6 +114,10 @@ export function parseNtpStatus(output: string): NtpStatus {
     if (sync[3]) status.reference = sync[3];
   } else if (/^\s*\*\s*\d+\.\d+\.\d+\.\d+/m.test(output)) {
     status.synchronized = true;
+  } else {
+    // A `Clock is …` line in a shape this parser does not know: refused, never taken as "unknown".
+    const line = /^\s*clock is\b.*$/im.exec(output)?.[0];
+    if (line) throw new DeviceOutputError('show ntp status', `cannot read line ${JSON.stringify(line.trim())}`, output);
   }
   const offset = /(?:clock )?offset(?: is)?\s+(-?\d+(?:\.\d+)?)\s*(msec|ms)/i.exec(output);
   if (offset?.[1]) status.offsetMs = Number(offset[1]);
@@ -137,7 +143,13 @@ export function checkNtpClock(input: NtpClockInput): PrecheckResult {
   if (rejected) return rejected;
   const clock = parseShowClock(input.clock.output, input.utcOffsetMinutes);
   if (!clock) return result('ntp-clock', 'fail', `cannot read the time in the "${input.clock.command}" output`, parts);
-  const ntp = input.ntp ? parseNtpStatus(input.ntp.output) : {};
+  let ntp: NtpStatus = {};
+  try {
+    if (input.ntp) ntp = parseNtpStatus(input.ntp.output);
+  } catch (error) {
+    if (!(error instanceof DeviceOutputError)) throw error;
+    return result('ntp-clock', 'fail', `cannot read the "${input.ntp?.command ?? ''}" output: ${error.message}`, parts);
+  }
   const ntpText =
     ntp.synchronized === true
       ? `NTP synchronized${ntp.reference ? ` to ${ntp.reference}` : ''}${ntp.stratum !== undefined ? ` (stratum ${ntp.stratum})` : ''}`

@@ -1,5 +1,6 @@
 // License / service entitlement precheck: a device whose licenses are not authorized can come
 // back from the reload at a lower feature level (configuration lines rejected, features off).
+import { DeviceOutputError } from '../parsers/parse-error.ts';
 import { rejectedCommand, result, type CommandOutput, type OsFamily, type PrecheckResult } from './types.ts';
 
 export type LicenseHealth = 'ok' | 'eval' | 'bad' | 'unused';
@@ -18,23 +19,75 @@ export function smartStatusHealth(status: string): LicenseHealth {
   const s = status.toUpperCase();
   if (/NOT AUTHORIZED|OUT OF COMPLIANCE|EXPIRED|INVALID|NO LICENSE|UNAUTHORIZED/.test(s)) return 'bad';
   if (/EVAL|GRACE/.test(s)) return 'eval';
-  if (/NOT IN USE|UNUSED/.test(s)) return 'unused';
+  // `NOT APPLICABLE`: NX-OS 10 with licensing not enforced; neither good nor bad.
+  if (/NOT IN USE|UNUSED|NOT APPLICABLE/.test(s)) return 'unused';
   return 'ok';
 }
+
+function refuse(command: string, line: string, output: string): never {
+  throw new DeviceOutputError(command, `cannot read line ${JSON.stringify(line.trim())}`, output);
+}
+
+/** Lines between a table's dashed rule and the next blank line (or dashed rule). */
+function tableRows(output: string, title: RegExp): string[] {
+  const lines = output.split(/\r?\n/);
+  const start = lines.findIndex((line) => title.test(line));
+  if (start < 0) return [];
+  const rule = lines.findIndex((line, i) => i > start && /^\s*-{10,}\s*$/.test(line));
+  if (rule < 0) return [];
+  const rows: string[] = [];
+  for (const line of lines.slice(rule + 1)) {
+    if (line.trim() === '' || /^\s*-{10,}\s*$/.test(line)) break;
+    rows.push(line);
+  }
+  return rows;
+}
+
+const SMART_ROW = /^\s*(.*?)\s*\(([^)]*)\)\s+(\d+)\s+([A-Za-z].*?)\s*$/;
 
 /** Rows of the `License Usage:` table: `network-advantage  (C9300-48 Network Advan...)  1 IN USE`. */
 function parseSmartTable(output: string): LicenseEntry[] {
   const entries: LicenseEntry[] = [];
-  for (const line of output.split(/\r?\n/)) {
-    const m = /^\s*(.*?)\s*\(([^)]*)\)\s+(\d+)\s+([A-Za-z].*?)\s*$/.exec(line);
-    if (!m) continue;
+  for (const line of tableRows(output, /^\s*License\s+Entitlement tag\s+Count\s+Status\s*$/i)) {
+    const m = SMART_ROW.exec(line);
+    if (!m) refuse('show license summary', line, output);
     const [, name = '', tag = '', count = '0', status = ''] = m;
     const health = Number(count) === 0 ? 'unused' : smartStatusHealth(status);
     entries.push({ name: name || tag, status, health });
   }
-  // Pre-17.3 smart licensing: `License Authorization:` / `Status: EVAL MODE` applies to all rows.
+  entries.push(...parseSmartBlocks(output), ...authorization(output));
+  return entries;
+}
+
+/** Pre-17.3 smart licensing: `License Authorization:` / `Status: EVAL MODE` applies to all rows. */
+function authorization(output: string): LicenseEntry[] {
   const auth = /License Authorization:\s*\r?\n\s*Status:\s*(.+?)\s*$/m.exec(output)?.[1];
-  if (auth) entries.push({ name: 'license authorization', status: auth, health: smartStatusHealth(auth) });
+  return auth ? [{ name: 'license authorization', status: auth, health: smartStatusHealth(auth) }] : [];
+}
+
+const SMART_BLOCK = /^\s*([^\s(]*)\s*\(([^)]*)\):\s*$/;
+
+/**
+ * Smart licensing's `show license usage` blocks (NX-OS 10, IOS-XE 17): a `name (tag):` line, then
+ * `Count: 1` and `Status: IN USE` among its attributes.
+ */
+function parseSmartBlocks(output: string): LicenseEntry[] {
+  const entries: LicenseEntry[] = [];
+  const lines = output.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i += 1) {
+    const head = SMART_BLOCK.exec(lines[i] ?? '');
+    if (!head) continue;
+    const name = head[1] || head[2] || '';
+    let count: string | undefined;
+    let status: string | undefined;
+    for (let j = i + 1; j < lines.length && !SMART_BLOCK.test(lines[j] ?? '') && (lines[j] ?? '').trim() !== ''; j += 1) {
+      count ??= /^\s*Count:\s*(\d+)\s*$/.exec(lines[j] ?? '')?.[1];
+      status ??= /^\s*Status:\s*(.+?)\s*$/.exec(lines[j] ?? '')?.[1];
+    }
+    // A license block without its status: refused, naming the block.
+    if (status === undefined) refuse('show license usage', lines[i] ?? '', output);
+    entries.push({ name, status, health: count === '0' ? 'unused' : smartStatusHealth(status) });
+  }
   return entries;
 }
 
@@ -58,9 +111,9 @@ function parseClassicBlocks(output: string): LicenseEntry[] {
 /** NX-OS `show license usage` (traditional licensing): `LAN_ENTERPRISE_SERVICES_PKG  Yes  -  In use Never  -`. */
 function parseNxosUsage(output: string): LicenseEntry[] {
   const entries: LicenseEntry[] = [];
-  for (const line of output.split(/\r?\n/)) {
+  for (const line of tableRows(output, /^\s*Feature\s+Ins\s+Lic\s+Status/)) {
     const m = /^(\S+)\s+(Yes|No)\s+(\S+)\s+(In use|Unused)\s*(.*?)\s*$/i.exec(line);
-    if (!m) continue;
+    if (!m) refuse('show license usage', line, output);
     const [, feature = '', installed = '', , status = '', rest = ''] = m;
     if (!/in use/i.test(status)) {
       entries.push({ name: feature, status, health: 'unused' });
@@ -73,6 +126,7 @@ function parseNxosUsage(output: string): LicenseEntry[] {
   return entries;
 }
 
+/** Throws DeviceOutputError naming a table row or license block it cannot read. */
 export function parseLicenses(output: string): LicenseEntry[] {
   if (/^Index \d+ Feature:/m.test(output)) return parseClassicBlocks(output);
   const nxos = parseNxosUsage(output);
@@ -85,7 +139,13 @@ export function checkLicense(family: OsFamily, licenses: CommandOutput): Prechec
   const parts = [licenses];
   const rejected = rejectedCommand('license', parts);
   if (rejected) return rejected;
-  const entries = parseLicenses(licenses.output);
+  let entries: LicenseEntry[];
+  try {
+    entries = parseLicenses(licenses.output);
+  } catch (error) {
+    if (!(error instanceof DeviceOutputError)) throw error;
+    return result('license', 'fail', `cannot read the "${licenses.command}" output: ${error.message}`, parts);
+  }
   const bad = entries.filter((e) => e.health === 'bad');
   const evals = entries.filter((e) => e.health === 'eval');
   const ok = entries.filter((e) => e.health === 'ok');

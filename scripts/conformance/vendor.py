@@ -41,6 +41,53 @@ COMMANDS = {
         'ntc': ['cisco_ios/show_inventory', 'cisco_nxos/show_inventory'],
         'genie': ['ios/ShowInventory', 'iosxe/ShowInventory', 'nxos/ShowInventory'],
     },
+    # Postchecks (domain/postchecks.ts). netswim runs `show ip interface brief` (not the `vrf all`
+    # form, so genie's ShowIpInterfaceBriefVrfAll is left out; ntc keeps its vrf-all captures in the
+    # same folder, and they print the same table once per VRF). genieparser has no ios parser for it.
+    'show-ip-interface-brief': {
+        'ntc': ['cisco_ios/show_ip_interface_brief', 'cisco_nxos/show_ip_interface_brief'],
+        'genie': ['iosxe/ShowIpInterfaceBrief', 'nxos/ShowIpInterfaceBrief'],
+    },
+    'show-ip-route-summary': {
+        'ntc': ['cisco_ios/show_ip_route_summary'],
+        'genie': ['ios/ShowIpRouteSummary', 'iosxe/ShowIpRouteSummary', 'nxos/ShowIpRouteSummary'],
+    },
+    # netswim runs `show processes cpu | include CPU utilization`: the captures' utilization line.
+    'show-processes-cpu': {
+        'ntc': ['cisco_ios/show_processes_cpu', 'cisco_nxos/show_processes_cpu'],
+        'genie': ['ios/ShowProcessesCpu', 'iosxe/ShowProcessesCpu'],
+    },
+    'show-system-resources': {
+        'ntc': [],
+        'genie': ['nxos/ShowSystemResources'],
+    },
+    # Prechecks (domain/prechecks/types.ts PRECHECK_CATALOGUE): ntp-clock and license.
+    'show-clock': {
+        'ntc': ['cisco_ios/show_clock', 'cisco_nxos/show_clock'],
+        'genie': ['ios/ShowClock', 'iosxe/ShowClock'],
+    },
+    'show-ntp-status': {
+        'ntc': [],
+        'genie': ['ios/ShowNtpStatus', 'iosxe/ShowNtpStatus'],
+    },
+    # The license check runs `show license` on IOS, `show license summary` on IOS-XE and `show
+    # license usage` on NX-OS; `show license status` / IOS-XE `show license` it never runs.
+    'show-license': {
+        'ntc': ['cisco_ios/show_license'],
+        'genie': [],
+    },
+    'show-license-summary': {
+        'ntc': [],
+        'genie': ['iosxe/ShowLicenseSummary'],
+    },
+    'show-license-usage': {
+        'ntc': ['cisco_nxos/show_license_usage'],
+        'genie': [],
+    },
+    'show-install-summary': {
+        'ntc': [],
+        'genie': ['iosxe/ShowInstallSummary'],
+    },
 }
 
 REPOS = {
