@@ -190,7 +190,7 @@ describe('POST /devices/import', () => {
   it("imports a lab's inventory file in one call, then refreshes it; a bad entry stores nothing", async () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'netswim-inventory-'));
     const credentials = await loadOrCreateCredentials(stateDir);
-    const lab = await startLab({ stateDir, devices: fleetSpecs({ count: 4, baseAddress: '127.0.0.1', port: 0, credentials, platforms: mixPlatforms() }).map((spec, i) => ({ ...spec, address: `127.0.0.${i + 1}` })) });
+    const lab = await startLab({ stateDir, devices: fleetSpecs({ count: mixPlatforms().length, baseAddress: '127.0.0.1', port: 0, credentials, platforms: mixPlatforms() }).map((spec, i) => ({ ...spec, address: `127.0.0.${i + 1}` })) });
     try {
       const { path } = await writeInventory(lab, stateDir);
       const inventory = await readFile(path, 'utf8');
@@ -199,26 +199,26 @@ describe('POST /devices/import', () => {
 
       const first = await importIt(inventory);
       assert.equal(first.status, 200);
-      assert.deepEqual(await first.json(), { created: 4, updated: 0 });
+      assert.deepEqual(await first.json(), { created: mixPlatforms().length, updated: 0 });
       const devices = (await (await netswim.api('/devices')).json()) as Array<{ hostname: string; platform: string; role: string | null; port: number }>;
-      assert.equal(devices.length, before + 4);
+      assert.equal(devices.length, before + mixPlatforms().length);
       const imported = devices.filter((d) => lab.devices.some((l) => l.hostname === d.hostname));
       assert.deepEqual(new Set(imported.map((d) => d.platform)), new Set(mixPlatforms()));
       assert.ok(imported.every((d) => d.role === 'ACCESS' || d.role === 'DISTRIBUTION'), 'lab roles are read in any case');
       assert.equal(imported.find((d) => d.hostname === lab.devices[0]!.hostname)?.port, lab.devices[0]!.port);
 
-      assert.deepEqual(await (await importIt(inventory)).json(), { created: 0, updated: 4 });
+      assert.deepEqual(await (await importIt(inventory)).json(), { created: 0, updated: mixPlatforms().length });
 
       const entries = JSON.parse(inventory) as Array<Record<string, unknown>>;
       for (const [broken, reason] of [
-        [[...entries, { ...entries[0], hostname: 'new-one', password: undefined }], /at \[4\]\.password/],
+        [[...entries, { ...entries[0], hostname: 'new-one', password: undefined }], new RegExp(`at \\[${entries.length}\\]\\.password`)],
         [[...entries, { ...entries[1], address: '127.0.9.9' }], /appears twice/],
       ] as const) {
         const refused = await importIt(JSON.stringify(broken));
         assert.equal(refused.status, 400);
         assert.match(((await refused.json()) as { error: string }).error, reason);
       }
-      assert.equal(((await (await netswim.api('/devices')).json()) as unknown[]).length, before + 4, 'nothing stored');
+      assert.equal(((await (await netswim.api('/devices')).json()) as unknown[]).length, before + mixPlatforms().length, 'nothing stored');
     } finally {
       await lab.stop();
       await rm(stateDir, { recursive: true, force: true });
