@@ -105,7 +105,8 @@ before(async () => {
   mounted = process.env.NETSWIM_TEST_NO_TMPFS !== '1' && (await mountTmpfs(storeDir, DISK_BYTES));
   console.log(mounted ? `image store on a real ${DISK_BYTES}-byte tmpfs at ${storeDir}` : `cannot mount a tmpfs here: image store at ${storeDir} with an injected ${DISK_BYTES}-byte disk (ENOSPC-coded write errors)`);
   const imageStore = mounted ? new ImageStore(storeDir) : new ImageStore(storeDir, { createWriteStream: smallDisk(storeDir, DISK_BYTES) });
-  netswim = await startTestNetswim(temporal.address, { imageStore });
+  // The test's file server listens on loopback, which URL imports refuse unless allowed.
+  netswim = await startTestNetswim(temporal.address, { imageStore, env: { NETSWIM_IMPORT_ALLOW: '127.0.0.1' } });
   server = http.createServer((req, res) => {
     const body = req.url?.startsWith('/big/') ? bigBytes : req.url?.startsWith('/small/') ? smallBytes : undefined;
     if (!body) {
