@@ -81,6 +81,23 @@ export function assertOneCliLine(text: string, what: string): void {
   throw new UnsafeCliTextError(what, `${name} at position ${bad.index}`);
 }
 
+/**
+ * The device waits on a question the command has no answer for (a `Save? [yes/no]:` nobody
+ * expected, a changed `copy` dialogue): the command stops with the question's text instead of
+ * hanging until its timeout, and nothing is typed into it.
+ */
+export class UnexpectedQuestionError extends Error {
+  constructor(command: string, question: string) {
+    super(`"${command}" stopped at a question netswim has no answer for: ${JSON.stringify(question)}`);
+    this.name = 'UnexpectedQuestionError';
+  }
+}
+
+// The end of a device's question: `…[confirm]`, `…[yes/no]:`, `…(y/n)?[n]`, `…[file.bin]?`, `…?`.
+const QUESTION_END = /(?:\?|\[confirm\]|\[(?:yes\/no|y\/n|yes|no|y|n)\]:?|\(y\/n\)\??(?:\s*\[[yn]\])?)[ \t]*$/i;
+/** How long the device must stay silent at a question before it counts as waiting for an answer. */
+const QUESTION_QUIET_MS = 3_000;
+
 export class SessionClosedError extends Error {
   constructor(command: string) {
     super(`the device closed the session during "${command}"`);
@@ -315,6 +332,12 @@ export class CliSession {
     let collected = '';
     this.takeBuffer();
     this.unseen = '';
+    // Armed while the output ends in a question nobody answers; fires after the device stayed silent.
+    let quiet: { tail: string; timer: NodeJS.Timeout; elapsed: boolean } | undefined;
+    const disarm = () => {
+      if (quiet) clearTimeout(quiet.timer);
+      quiet = undefined;
+    };
     this.channel.write(`${command}\n`);
     return this.expect(timeoutMs, (expired) => {
       for (;;) {
@@ -341,10 +364,29 @@ export class CliSession {
           continue;
         }
         if (this.closed) {
+          disarm();
           if (options.expectClose) return stripEcho(collected + this.takeBuffer(), command);
           throw new SessionClosedError(command);
         }
-        if (expired) throw new CliTimeoutError(command, timeoutMs, this.redact(collected + this.buffer));
+        if (expired) {
+          disarm();
+          throw new CliTimeoutError(command, timeoutMs, this.redact(collected + this.buffer));
+        }
+        const lastLine = this.tail.slice(this.tail.lastIndexOf('\n') + 1);
+        if (!QUESTION_END.test(lastLine) || quiet?.tail !== this.tail) disarm();
+        if (QUESTION_END.test(lastLine)) {
+          if (quiet?.elapsed) {
+            disarm();
+            throw new UnexpectedQuestionError(this.redact(command), this.redact(lastLine.replace(/\r/g, '').trim()));
+          }
+          if (!quiet) {
+            const armed: { tail: string; timer: NodeJS.Timeout; elapsed: boolean } = { tail: this.tail, elapsed: false, timer: setTimeout(() => {
+              armed.elapsed = true;
+              this.pending?.();
+            }, QUESTION_QUIET_MS) };
+            quiet = armed;
+          }
+        }
         return undefined;
       }
     });

@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import ssh2, { type Server, type ServerChannel } from 'ssh2';
-import { CliSession, CliTimeoutError, UnsafeCliTextError, type CliTarget } from '../activities/cli-session.ts';
+import { CliSession, CliTimeoutError, UnexpectedQuestionError, UnsafeCliTextError, type CliTarget } from '../activities/cli-session.ts';
 
 const HOST = 'sw-script';
 const USER = 'netswim';
@@ -33,6 +33,8 @@ const SCRIPT: Record<string, string[][]> = {
   'show long': [[...Array.from({ length: 40 }, (_, i) => `line ${i} ${'-'.repeat(60)}\r\n`), ' --More-- '], ['last line\r\n', prompt]],
   // Marks and never a prompt.
   hang: [marks(10)],
+  // A question the caller did not expect, split over packets; the device then waits for an answer.
+  reload: [['System configuration has been modified. ', 'Save? [yes/no]: ']],
 };
 
 /** Writes the chunks one by one, each its own SSH packet. */
@@ -155,6 +157,22 @@ describe('CliSession', () => {
     const session = await CliSession.open(target);
     try {
       await assert.rejects(session.run('hang', { timeoutMs: 300 }), (error: unknown) => error instanceof CliTimeoutError && /"hang" did not return to the prompt within 300 ms/.test(error.message) && /!!!!!!!!!!/.test(error.message));
+    } finally {
+      session.close();
+    }
+  });
+
+  it('stops a command at a question it has no answer for, naming the question, and types nothing into it', async () => {
+    const session = await CliSession.open(target);
+    try {
+      const sent = received.length;
+      // With a 10-minute timeout, only the question can end the wait this test can afford.
+      await assert.rejects(session.run('reload', { timeoutMs: 600_000 }), (error: unknown) => {
+        assert.ok(error instanceof UnexpectedQuestionError, String(error));
+        assert.match(error.message, /"reload" stopped at a question netswim has no answer for: "System configuration has been modified\. Save\? \[yes\/no\]:"/);
+        return true;
+      });
+      assert.deepEqual(received.slice(sent), ['reload'], 'no answer was typed');
     } finally {
       session.close();
     }
