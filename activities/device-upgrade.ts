@@ -114,7 +114,7 @@ async function readState(session: CliSession): Promise<DeviceInventory> {
   const version = parseShowVersion(versionOutput);
   const driver = driverOfShowVersion(versionOutput);
   const os = driver.os;
-  const filesystem = driver.bootFilesystem;
+  const filesystem = driver.bootFilesystemOf(version);
   // NX-OS `dir` has no "Directory of" header: the file system is the one we listed.
   const flash = { ...parseDirFlash(await session.run(`dir ${filesystem}:`)), filesystem };
   const boot = await readBootList(session, driver);

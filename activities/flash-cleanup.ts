@@ -32,14 +32,15 @@ export interface CleanupOutcome {
 async function currentPlan(session: CliSession, image: ImageRef): Promise<{ plan: FlashCleanupPlan; filesystem: string }> {
   const versionOutput = await session.run('show version');
   const driver = driverOfShowVersion(versionOutput);
+  const version = parseShowVersion(versionOutput);
   const family = driver.os;
-  const filesystem = driver.bootFilesystem;
+  const filesystem = driver.bootFilesystemOf(version);
   const flash = parseDirFlash(await session.run(`dir ${filesystem}:`));
   const boot = (await readBootList(session, driver)).next;
   const plan = planFlashCleanup({
     flash,
     bytesNeeded: flashBytesNeeded(image.sizeBytes),
-    runningImage: bootImageOf(parseShowVersion(versionOutput)),
+    runningImage: bootImageOf(version),
     installingImage: image.fileName,
     bootVariables: boot,
     os: family,

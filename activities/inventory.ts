@@ -43,7 +43,7 @@ export async function readDeviceFacts(session: CliSession): Promise<DeviceInvent
   const version = parseShowVersion(versionOutput);
   const driver = driverOfShowVersion(versionOutput);
   const chassis = chassisOf(parseShowInventory(await session.run('show inventory')));
-  const flash = parseDirFlash(await session.run(`dir ${driver.bootFilesystem}:`));
+  const flash = parseDirFlash(await session.run(`dir ${driver.bootFilesystemOf(version)}:`));
   const boot = await readBootList(session, driver);
   const model = chassis?.pid;
   const family = model ? familyOfModel(model) : undefined;

@@ -111,7 +111,7 @@ export async function runPrechecks(session: CliSession, request: PrecheckRequest
   const driver = driverOfShowVersion(versionOutput);
   const family = driver.os;
   const version = parseShowVersion(versionOutput);
-  const filesystem = driver.bootFilesystem;
+  const filesystem = driver.bootFilesystemOf(version);
   const results: PrecheckResult[] = [];
   for (const planned of planPrechecks(family, request.disabledChecks ? { disabledChecks: request.disabledChecks } : {})) {
     if (!planned.enabled) {
@@ -119,7 +119,9 @@ export async function runPrechecks(session: CliSession, request: PrecheckRequest
       continue;
     }
     const outputs: CommandOutput[] = [];
-    for (const command of planned.commands) outputs.push(command === 'show version' ? { command, output: versionOutput } : await run(session, command));
+    // The catalogue lists `dir` of the OS's default file system; the device's own is the one it booted from.
+    const commands = planned.name === 'flash-space' ? [`dir ${filesystem}:`] : planned.commands;
+    for (const command of commands) outputs.push(command === 'show version' ? { command, output: versionOutput } : await run(session, command));
     const first = outputs[0] ?? { command: '', output: '' };
     switch (planned.name) {
       case 'file-transfer':

@@ -24,6 +24,10 @@ const PLATFORM_FAMILIES: Record<string, readonly string[]> = {
   isr4400: ['isr4400'],
   asr1000: ['asr1000'],
   asr1000rpx86: ['asr1000'],
+  // The fixed-configuration ASRs have images of their own (asr1001x-universalk9.17.09.04a.SPA.bin).
+  asr1001: ['asr1000'],
+  asr1001x: ['asr1000'],
+  asr1002x: ['asr1000'],
   c8000v: ['c8000v'],
   csr1000v: ['csr1000v'],
   nxos: ['n9k', 'n3k'],

@@ -1,6 +1,7 @@
 // What differs between network operating systems, behind one interface (netmiko's one class per
 // platform, NAPALM's uniform getters): workflows, activities and checks ask the driver and never
 // test the OS name themselves. Drivers are pure data and functions, safe in workflow code.
+import type { ShowVersion } from '../domain/parsers/show-version.ts';
 import type { OsFamily } from './os-family.ts';
 
 /** How a device takes a new image (see domain/upgrade.ts). */
@@ -20,8 +21,17 @@ export interface PlatformDriver {
   readonly label: string;
   /** Whether a `show version` output is this OS's; drivers are asked in DRIVERS order. */
   recognises(showVersion: string): boolean;
-  /** The file system images are copied to and booted from, without the colon. */
-  readonly bootFilesystem: 'flash' | 'bootflash';
+  /**
+   * The file system images are copied to and booted from when the device does not say (its boot
+   * image came over the network, or `show version` names none), without the colon.
+   */
+  readonly defaultBootFilesystem: string;
+  /**
+   * The file system this device's images live on, without the colon: the one of the image it
+   * booted (`bootflash:packages.conf` on an ASR 1000, `flash:cat9k….bin` on a Catalyst 9300,
+   * `flash0:` on an ISR 3900), else defaultBootFilesystem.
+   */
+  bootFilesystemOf(version: Pick<ShowVersion, 'systemImage'>): string;
   /**
    * The commands that print the boot list for the next reload (parseShowBoot reads them), tried
    * in order while the device answers `% Invalid input`: classic IOS routers know `show bootvar`,

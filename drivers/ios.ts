@@ -1,12 +1,14 @@
 // Classic IOS: ISR G2 routers (`show bootvar`) and Catalyst access switches (`show boot`, images
 // in a flash directory as `archive download-sw` leaves them).
 import type { PlatformDriver } from './driver.ts';
+import { bootFilesystemOfVersion } from './filesystem.ts';
 
 export const iosDriver: PlatformDriver = {
   os: 'ios',
   label: 'IOS',
   recognises: () => true,
-  bootFilesystem: 'flash',
+  defaultBootFilesystem: 'flash',
+  bootFilesystemOf: (version) => bootFilesystemOfVersion(version, 'flash'),
   bootVariablesCommands: ['show bootvar', 'show boot'],
   keepsReloadMarker: true,
   autoCleanup: true,

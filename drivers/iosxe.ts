@@ -1,11 +1,13 @@
 // IOS-XE: bundle mode (boot variable and reload) and INSTALL mode (`install add … activate commit`).
 import type { PlatformDriver } from './driver.ts';
+import { bootFilesystemOfVersion } from './filesystem.ts';
 
 export const iosXeDriver: PlatformDriver = {
   os: 'ios-xe',
   label: 'IOS-XE',
   recognises: (showVersion) => /IOS[ -]XE/.test(showVersion),
-  bootFilesystem: 'flash',
+  defaultBootFilesystem: 'flash',
+  bootFilesystemOf: (version) => bootFilesystemOfVersion(version, 'flash'),
   bootVariablesCommands: ['show boot'],
   keepsReloadMarker: true,
   autoCleanup: true,

@@ -1,11 +1,13 @@
 // NX-OS: images on bootflash:, activated by `install all nxos …`, which reloads by itself.
 import type { PlatformDriver } from './driver.ts';
+import { bootFilesystemOfVersion } from './filesystem.ts';
 
 export const nxosDriver: PlatformDriver = {
   os: 'nx-os',
   label: 'NX-OS',
   recognises: (showVersion) => /NX-OS|NXOS:/.test(showVersion),
-  bootFilesystem: 'bootflash',
+  defaultBootFilesystem: 'bootflash',
+  bootFilesystemOf: (version) => bootFilesystemOfVersion(version, 'bootflash'),
   bootVariablesCommands: ['show boot'],
   // NX-OS prints its uptime in seconds: a restarted uptime proves a reload without a marker.
   keepsReloadMarker: false,

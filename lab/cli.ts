@@ -13,6 +13,8 @@ import {
   type ConfigContext,
 } from './formats.ts';
 import {
+  asrShowBoot,
+  asrShowVersion,
   classicDir,
   classicShowBootvar,
   classicShowVersion,
@@ -34,7 +36,7 @@ import {
   type PlatformContext,
 } from './formats-platforms.ts';
 import { hashNumber, identityOf, smuOfFile } from './platform.ts';
-import { packageFiles } from './platforms.ts';
+import { packageFilesOf, versionOfBasePackage } from './platforms.ts';
 import type { Terminal } from './terminal.ts';
 import { openSource, SUPPORTED_SCHEMES, type OpenedSource } from './transfers.ts';
 import type { LabEvent } from './types.ts';
@@ -90,6 +92,11 @@ export class CliSession {
 
   private get family(): 'ios-xe' | 'ios' | 'nx-os' {
     return this.device.profile.family;
+  }
+
+  /** Who `install` output names: the stack member on a Catalyst, the route processor on an ASR. */
+  private get installMember(): { id: string; name: string } {
+    return this.device.profile.iosXeRouter ? { id: 'R0', name: 'R0' } : { id: '1', name: 'switch 1' };
   }
 
   /** `flash` or `bootflash`. */
@@ -477,7 +484,7 @@ export class CliSession {
     const running = this.device.version;
     const inactive = new Set<string>();
     for (const f of this.device.files()) {
-      const v = /^cat9k-rpbase\.(.+)\.SPA\.pkg$/.exec(f.name)?.[1];
+      const v = versionOfBasePackage(this.device.profile, f.name);
       if (v && v !== running) inactive.add(v);
     }
     const pending = this.device.snapshot.pendingInstalledVersion;
@@ -494,6 +501,7 @@ export class CliSession {
   private showVersion(): string[] {
     if (this.family === 'ios') return this.device.profile.accessSwitch ? catalystClassicShowVersion(this.platformContext()) : classicShowVersion(this.platformContext());
     if (this.family === 'nx-os') return nxosShowVersion(this.platformContext());
+    if (this.device.profile.iosXeRouter) return asrShowVersion(this.platformContext());
     return showVersion({
       installedVersion: this.device.snapshot.installedVersion,
       state: this.device.snapshot,
@@ -509,6 +517,7 @@ export class CliSession {
     if (this.device.profile.accessSwitch) return catalystClassicShowBoot(s.savedBootVariables);
     if (this.family === 'ios') return classicShowBootvar(s.savedBootVariables, this.device.configRegister, this.device.nextConfigRegister);
     if (this.family === 'nx-os') return nxosShowBoot(s.bootVariables, s.savedBootVariables);
+    if (this.device.profile.iosXeRouter) return asrShowBoot(s.savedBootVariables, this.device.configRegister, this.device.nextConfigRegister);
     return showBoot(s.bootVariables, s.savedBootVariables);
   }
 
@@ -543,7 +552,7 @@ export class CliSession {
     const files = [...this.device.files()];
     if (this.family === 'ios') return classicDir(files, this.device.flashSizeBytes, this.device.freeBytes());
     if (this.family === 'nx-os') return nxosDir(files, this.device.flashSizeBytes, this.device.freeBytes());
-    return dirFlash(files, this.device.flashSizeBytes, this.device.freeBytes());
+    return dirFlash(files, this.device.flashSizeBytes, this.device.freeBytes(), this.fs);
   }
 
   // --- configuration -------------------------------------------------------------------------
@@ -656,7 +665,7 @@ export class CliSession {
     this.out([`install_add_activate_commit: START ${stamp()}`]);
     if (!this.device.profile.installMode) {
       this.out([
-        'FAILED: install_add_activate_commit : Install operations are not supported in BUNDLE boot mode. Boot the system in INSTALL mode (flash:packages.conf).',
+        `FAILED: install_add_activate_commit : Install operations are not supported in BUNDLE boot mode. Boot the system in INSTALL mode (${this.fs}:packages.conf).`,
         '',
       ]);
       return;
@@ -676,25 +685,26 @@ export class CliSession {
       this.out(['FAILED: install_add_activate_commit : System configuration has been modified. Please save configuration and resubmit command.', '']);
       return;
     }
+    const m = this.installMember;
     this.out([
       '--- Starting initial file syncing ---',
-      `[1]: Copying ${path} from switch 1 to switch 1`,
-      '[1]: Finished copying to switch 1',
+      `[${m.id}]: Copying ${path} from ${m.name} to ${m.name}`,
+      `[${m.id}]: Finished copying to ${m.name}`,
       `Info: Finished copying ${path} to the selected switch(es)`,
       'Finished initial file syncing',
       '',
       '--- Starting Add ---',
       'Performing Add on all members',
-      '  [1] Add package(s) on switch 1',
-      '  [1] Finished Add on switch 1',
-      'Checking status of Add on [1]',
-      'Add: Passed on [1]',
+      `  [${m.id}] Add package(s) on ${m.name}`,
+      `  [${m.id}] Finished Add on ${m.name}`,
+      `Checking status of Add on [${m.id}]`,
+      `Add: Passed on [${m.id}]`,
       'Finished Add',
       '',
       `Image added. Version: ${version}.0.${(hashNumber(version) % 9000) + 100}`,
       'install_add_activate_commit: Activating PACKAGE',
       'Following packages shall be activated:',
-      ...packageFiles(version).filter((f) => f.name.endsWith('.pkg')).map((f) => `/flash/${f.name}`),
+      ...packageFilesOf(this.device.profile, version).filter((f) => f.name.endsWith('.pkg')).map((f) => `/${this.fs}/${f.name}`),
       '',
     ]);
     if (!noPrompt && !(await this.confirmInstallReload(stamp))) return;
@@ -702,18 +712,18 @@ export class CliSession {
     this.out([
       '--- Starting Activate ---',
       'Performing Activate on all members',
-      '  [1] Activate package(s) on switch 1',
-      '  [1] Finished Activate on switch 1',
-      'Checking status of Activate on [1]',
-      'Activate: Passed on [1]',
+      `  [${m.id}] Activate package(s) on ${m.name}`,
+      `  [${m.id}] Finished Activate on ${m.name}`,
+      `Checking status of Activate on [${m.id}]`,
+      `Activate: Passed on [${m.id}]`,
       'Finished Activate',
       '',
       '--- Starting Commit ---',
       'Performing Commit on all members',
-      '  [1] Commit package(s) on switch 1',
-      '  [1] Finished Commit on switch 1',
-      'Checking status of Commit on [1]',
-      'Commit: Passed on [1]',
+      `  [${m.id}] Commit package(s) on ${m.name}`,
+      `  [${m.id}] Finished Commit on ${m.name}`,
+      `Checking status of Commit on [${m.id}]`,
+      `Commit: Passed on [${m.id}]`,
       'Finished Commit operation',
       '',
       'Install will reload the system now!',
@@ -1083,7 +1093,7 @@ export class CliSession {
       const answer = await this.ask('This command will reboot the system. (y/n)?  [n] ');
       if (answer === undefined || !/^y/i.test(answer)) return;
     } else {
-      if (this.family === 'ios-xe') this.out(['Reload command is being issued on Active unit, this will reload the whole stack']);
+      if (this.family === 'ios-xe' && !this.device.profile.iosXeRouter) this.out(['Reload command is being issued on Active unit, this will reload the whole stack']);
       if (!(await this.confirm('Proceed with reload? '))) return;
     }
     this.term.write('\r\n');

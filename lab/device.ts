@@ -7,7 +7,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from './blobs.ts';
 import { DEFAULT_RELOAD_MS, hashNumber, syntheticMd5, syntheticSha256 } from './platform.ts';
-import { fileOnFilesystem, packageFiles, profileOf, type PlatformProfile } from './platforms.ts';
+import { fileOnFilesystem, packageFilesOf, profileOf, type PlatformProfile } from './platforms.ts';
 import type { DeviceState, FlashEntry, StateFile } from './state.ts';
 import type { OpenedSource } from './transfers.ts';
 import type { DeviceSpec, DeviceStateView, LabEvent, LabFaults } from './types.ts';
@@ -445,7 +445,7 @@ export class SimDevice {
    * points packages.conf at its version for the next boot. Returns the package file names.
    */
   installPackages(version: string): string[] {
-    const files = packageFiles(version);
+    const files = packageFilesOf(this.profile, version);
     const now = new Date().toISOString();
     const names = new Set(files.map((f) => f.name));
     this.state.flash = this.state.flash.filter((f) => !names.has(f.name));

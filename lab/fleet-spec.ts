@@ -65,7 +65,9 @@ export function mixPlatforms(): readonly LabPlatform[] {
 
 /** Hostname prefix of a platform's devices: switches, routers and Nexus switches read apart. */
 function hostnamePrefix(platform: LabPlatform): string {
-  switch (profileOf(platform).family) {
+  const profile = profileOf(platform);
+  if (profile.iosXeRouter) return 'lab-rtr';
+  switch (profile.family) {
     case 'ios':
       return 'lab-rtr';
     case 'nx-os':

@@ -2,7 +2,7 @@
 // G2, NX-OS on a Nexus 9000, IOS-XE INSTALL mode), and the check commands every platform answers
 // (ntp, crypto keys, HTTPS server, licenses, CPU, routes, interfaces, inventory). Layouts follow
 // real captures (see test/fixtures/lab-real/README.md); each function returns lines.
-import { CRYPTO_EXPORT_NOTICE, formatUptime } from './formats.ts';
+import { CRYPTO_EXPORT_NOTICE, formatUptime, iosXeBootLines, iosXeVersionHeader } from './formats.ts';
 import { compileDate, hashNumber, identityOf, type Identity } from './platform.ts';
 import type { PlatformProfile } from './platforms.ts';
 import type { DeviceState, FlashEntry } from './state.ts';
@@ -205,14 +205,68 @@ export function catalystClassicInventory(profile: PlatformProfile, id: Identity)
   return [`NAME: "1", DESCR: "${profile.model}"`, `PID: ${profile.model.padEnd(18)}, VID: V02  , SN: ${id.serial}`, ''];
 }
 
-/** Router `show bootvar` / `show boot`: the startup boot list with the `,1` retry counts. */
-export function classicShowBootvar(saved: string[], configRegister: string, next: string | undefined): string[] {
+/** Router `show bootvar` / `show boot`: the startup boot list with its retry counts (`,1` on an ISR, `,12` on an ASR). */
+function routerBootvar(saved: string[], retries: number, configFile: string, configRegister: string, next: string | undefined): string[] {
   return [
-    saved.length === 0 ? 'BOOT variable does not exist' : `BOOT variable = ${saved.map((e) => `${e},1;`).join('')}`,
-    'CONFIG_FILE variable does not exist',
+    saved.length === 0 ? 'BOOT variable does not exist' : `BOOT variable = ${saved.map((e) => `${e},${retries};`).join('')}`,
+    configFile,
     'BOOTLDR variable does not exist',
     next ? `Configuration register is ${configRegister} (will be ${next} at next reload)` : `Configuration register is ${configRegister}`,
   ];
+}
+
+/** ISR G2 `show bootvar` / `show boot`. */
+export function classicShowBootvar(saved: string[], configRegister: string, next: string | undefined): string[] {
+  return routerBootvar(saved, 1, 'CONFIG_FILE variable does not exist', configRegister, next);
+}
+
+// --- IOS-XE router (ASR 1000) -------------------------------------------------------------------
+
+/**
+ * ASR 1001-X `show version`, after genieparser's ASR1001-X capture on 17.5.1a in INSTALL mode
+ * (golden_output_6): a router's output, without the Catalyst switch table, booting
+ * `bootflash:packages.conf` and printing no "Installation mode" line.
+ */
+export function asrShowVersion(ctx: PlatformContext): string[] {
+  const { state, now, version } = ctx;
+  const id = identityOf(state.hostname);
+  const register = ctx.nextConfigRegister
+    ? `Configuration register is ${ctx.configRegister} (will be ${ctx.nextConfigRegister} at next reload)`
+    : `Configuration register is ${ctx.configRegister}`;
+  return [
+    ...iosXeVersionHeader(version, 'ASR1000 Software (X86_64_LINUX_IOSD-UNIVERSALK9-M)'),
+    'ROM: 16.9(4r)',
+    '',
+    ...iosXeBootLines(state, now, ctx.profile.filesystem),
+    '',
+    '',
+    '',
+    ...CRYPTO_EXPORT_NOTICE,
+    '',
+    'License Level: adventerprise',
+    '',
+    'Smart Licensing Status: Smart Licensing Using Policy',
+    '',
+    `cisco ${ctx.profile.model} (1NG) processor (revision 1NG) with ${id.memoryK + 2_400_000}K/6147K bytes of memory.`,
+    `Processor board ID ${id.serial.replace(/^FOC/, 'FXS')}`,
+    'Router operating mode: Autonomous',
+    '6 Gigabit Ethernet interfaces',
+    '2 Ten Gigabit Ethernet interfaces',
+    '32768K bytes of non-volatile configuration memory.',
+    '8388608K bytes of physical memory.',
+    `${Math.floor(ctx.flashSizeBytes / 1024)}K bytes of eUSB flash at ${ctx.profile.filesystem}:.`,
+    '',
+    register,
+    '',
+  ];
+}
+
+/**
+ * ASR 1000 `show boot` (= `show bootvar`): the saved list with the `,12` retry counts, after
+ * genieparser's ASR 1000 captures; a single route processor has no standby to show.
+ */
+export function asrShowBoot(saved: string[], configRegister: string, next: string | undefined): string[] {
+  return [...routerBootvar(saved, 12, 'CONFIG_FILE variable = ', configRegister, next), '', 'Standby not ready to show bootvar'];
 }
 
 // --- NX-OS ---------------------------------------------------------------------------------------
@@ -569,6 +623,23 @@ export function inventory(profile: PlatformProfile, id: Identity): string[] {
       '',
       'NAME: "C2911 Mother board 3GE, integrated VPN and 4W", DESCR: "C2911 Mother board 3GE, integrated VPN and 4W"',
       `PID: CISCO2911/K9      , VID: V07 , SN: ${id.boardSerial}`,
+      '',
+    ];
+  }
+  if (profile.iosXeRouter) {
+    // After genieparser's ASR 1000 `show inventory` captures: the chassis first, then its modules.
+    return [
+      `NAME: "Chassis", DESCR: "Cisco ${profile.model} Chassis"`,
+      `PID: ${profile.model.padEnd(18)}, VID: V07  , SN: ${id.serial.replace(/^FOC/, 'FXS')}`,
+      '',
+      'NAME: "module R0", DESCR: "Cisco ASR1001-X Route Processor"',
+      `PID: ${profile.model.padEnd(18)}, VID: V07  , SN: ${id.boardSerial.replace(/^FOC/, 'JAE')}`,
+      '',
+      'NAME: "module F0", DESCR: "Cisco ASR1001-X Embedded Services Processor"',
+      `PID: ${profile.model.padEnd(18)}, VID:      , SN: `,
+      '',
+      'NAME: "Power Supply Module 0", DESCR: "Cisco ASR1001-X AC Power Supply"',
+      'PID: ASR1001-X-PWR-AC  , VID: V01  , SN: ART2104F0C4',
       '',
     ];
   }

@@ -12,6 +12,18 @@ import {
 } from './platform.ts';
 import type { DeviceState, FlashEntry } from './state.ts';
 
+/** The GPL notice IOS-XE prints in `show version` after its copyright line, word for word. */
+export const IOSXE_GPL_NOTICE = [
+  'All rights reserved.  Certain components of Cisco IOS-XE software are',
+  'licensed under the GNU General Public License ("GPL") Version 2.0.  The',
+  'software code licensed under GPL Version 2.0 is free software that comes',
+  'with ABSOLUTELY NO WARRANTY.  You can redistribute and/or modify such',
+  'GPL code under the terms of GPL Version 2.0.  For more details, see the',
+  'documentation or "License Notice" file accompanying the IOS-XE software,',
+  'or the applicable URL provided on the flyer accompanying the IOS-XE',
+  'software.',
+];
+
 /** The export notice IOS and IOS-XE print in `show version`, word for word. */
 export const CRYPTO_EXPORT_NOTICE = [
   'This product contains cryptographic features and is subject to United',
@@ -80,15 +92,43 @@ export interface VersionContext {
   installedVersion?: string;
 }
 
+/** The opening lines of an IOS-XE `show version`: release, software, build, copyright and GPL notice. */
+export function iosXeVersionHeader(version: string, software: string): string[] {
+  const compiled = compileDate(version);
+  const year = compiled.getUTCFullYear();
+  const compiledText = `${DAYS[compiled.getUTCDay()] ?? 'Sun'} ${pad2(compiled.getUTCDate())}-${month(compiled)}-${String(year).slice(2)} ${pad2(compiled.getUTCHours())}:${pad2(compiled.getUTCMinutes())}`;
+  return [
+    `Cisco IOS XE Software, Version ${version}`,
+    `Cisco IOS Software [${releaseTrain(version)}], ${software}, Version ${shortVersion(version)}, RELEASE SOFTWARE (${fcTag(version)})`,
+    'Technical Support: http://www.cisco.com/techsupport',
+    `Copyright (c) 1986-${year} by Cisco Systems, Inc.`,
+    `Compiled ${compiledText} by mcpre`,
+    '',
+    '',
+    `Cisco IOS-XE software, Copyright (c) 2005-${year} by cisco Systems, Inc.`,
+    ...IOSXE_GPL_NOTICE,
+    '',
+    '',
+  ];
+}
+
+/** IOS-XE `show version`: uptime, why it last reloaded, and the image it booted from `filesystem`. */
+export function iosXeBootLines(state: DeviceState, now: Date, filesystem: string): string[] {
+  const uptime = formatUptime(now.getTime() - Date.parse(state.bootedAt));
+  return [
+    `${state.hostname} uptime is ${uptime}`,
+    `Uptime for this control processor is ${uptime}`,
+    `System returned to ROM by ${state.lastReloadReason}`,
+    `System image file is "${filesystem}:${state.runningImage}"`,
+    `Last reload reason: ${state.lastReloadReason}`,
+  ];
+}
+
 export function showVersion(ctx: VersionContext): string[] {
   const { state, now } = ctx;
   const install = state.runningImage === 'packages.conf';
   const version = (install ? ctx.installedVersion : versionOfImage(state.runningImage)) ?? '17.06.05';
-  const compiled = compileDate(version);
-  const year = compiled.getUTCFullYear();
   const id = identityOf(state.hostname);
-  const uptime = formatUptime(now.getTime() - Date.parse(state.bootedAt));
-  const compiledText = `${DAYS[compiled.getUTCDay()] ?? 'Sun'} ${pad2(compiled.getUTCDate())}-${month(compiled)}-${String(year).slice(2)} ${pad2(compiled.getUTCHours())}:${pad2(compiled.getUTCMinutes())}`;
   const register = ctx.nextConfigRegister
     ? `Configuration register is ${ctx.configRegister} (will be ${ctx.nextConfigRegister} at next reload)`
     : `Configuration register is ${ctx.configRegister}`;
@@ -96,32 +136,11 @@ export function showVersion(ctx: VersionContext): string[] {
   // Smart Licensing Using Policy replaced the old registration model in 17.3.2.
   const policy = major > 17 || (major === 17 && minor >= 3);
   return [
-    `Cisco IOS XE Software, Version ${version}`,
-    `Cisco IOS Software [${releaseTrain(version)}], Catalyst L3 Switch Software (${CAT9300.imageId}), Version ${shortVersion(version)}, RELEASE SOFTWARE (${fcTag(version)})`,
-    'Technical Support: http://www.cisco.com/techsupport',
-    `Copyright (c) 1986-${year} by Cisco Systems, Inc.`,
-    `Compiled ${compiledText} by mcpre`,
-    '',
-    '',
-    `Cisco IOS-XE software, Copyright (c) 2005-${year} by cisco Systems, Inc.`,
-    'All rights reserved.  Certain components of Cisco IOS-XE software are',
-    'licensed under the GNU General Public License ("GPL") Version 2.0.  The',
-    'software code licensed under GPL Version 2.0 is free software that comes',
-    'with ABSOLUTELY NO WARRANTY.  You can redistribute and/or modify such',
-    'GPL code under the terms of GPL Version 2.0.  For more details, see the',
-    'documentation or "License Notice" file accompanying the IOS-XE software,',
-    'or the applicable URL provided on the flyer accompanying the IOS-XE',
-    'software.',
-    '',
-    '',
+    ...iosXeVersionHeader(version, `Catalyst L3 Switch Software (${CAT9300.imageId})`),
     'ROM: IOS-XE ROMMON',
     `BOOTLDR: System Bootstrap, Version ${major}.${minor}.1r, RELEASE SOFTWARE (P)`,
     '',
-    `${state.hostname} uptime is ${uptime}`,
-    `Uptime for this control processor is ${uptime}`,
-    `System returned to ROM by ${state.lastReloadReason}`,
-    `System image file is "flash:${state.runningImage}"`,
-    `Last reload reason: ${state.lastReloadReason}`,
+    ...iosXeBootLines(state, now, 'flash'),
     ...(install ? ['Installation mode is INSTALL'] : []),
     '',
     '',
@@ -182,8 +201,8 @@ function dirRow(entry: FlashEntry): string {
   return `${String(entry.inode).padStart(6)}  -rw-${String(entry.size).padStart(17)}  ${date}  ${entry.name}`;
 }
 
-export function dirFlash(entries: FlashEntry[], totalBytes: number, freeBytes: number): string[] {
-  return ['Directory of flash:/', '', ...entries.map(dirRow), '', `${totalBytes} bytes total (${freeBytes} bytes free)`];
+export function dirFlash(entries: FlashEntry[], totalBytes: number, freeBytes: number, filesystem = 'flash'): string[] {
+  return [`Directory of ${filesystem}:/`, '', ...entries.map(dirRow), '', `${totalBytes} bytes total (${freeBytes} bytes free)`];
 }
 
 function bootLine(list: string[]): string {

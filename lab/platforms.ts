@@ -24,6 +24,16 @@ export interface PlatformProfile {
    * is not a command, and the factory image sits in a flash directory (`archive download-sw`).
    */
   accessSwitch?: boolean;
+  /**
+   * An IOS-XE router (ASR 1000) rather than a Catalyst switch: router `show version` (no switch
+   * table), `show boot` as `BOOT variable = bootflash:packages.conf,12;`, a `Chassis` inventory,
+   * install output naming the route processor R0.
+   */
+  iosXeRouter?: boolean;
+  /** INSTALL mode: the package files (and provisioning .conf) a bundle of `version` expands into. */
+  packageFiles?(version: string): { name: string; size: number }[];
+  /** INSTALL mode: the package whose name carries the version (`show install summary` lists those). */
+  basePackage?: string;
   configRegister: string;
   /** Version an image file runs as the platform prints it; undefined when not an image. */
   versionOfImage(fileName: string): string | undefined;
@@ -78,6 +88,40 @@ export function packageFiles(version: string): { name: string; size: number }[] 
   }));
   return [...files, { name: `cat9k_iosxe.${version}.SPA.conf`, size: 8_004 + (hashNumber(version) % 400) }];
 }
+
+/** The INSTALL-mode files a bundle of `version` expands into on this platform. */
+export function packageFilesOf(profile: PlatformProfile, version: string): { name: string; size: number }[] {
+  return (profile.packageFiles ?? packageFiles)(version);
+}
+
+/** `cat9k-rpbase.17.09.04a.SPA.pkg` → `17.09.04a`: the release an INSTALL-mode base package belongs to. */
+export function versionOfBasePackage(profile: PlatformProfile, fileName: string): string | undefined {
+  const base = profile.basePackage ?? 'cat9k-rpbase';
+  return fileName.startsWith(`${base}.`) ? /^[^.]+\.(.+)\.SPA\.pkg$/.exec(fileName)?.[1] : undefined;
+}
+
+// asr1001x-universalk9.17.09.04a.SPA.bin → 17.09.04a
+const ASR1001X_IMAGE = /^asr1001x-universalk9\.(\d{2})\.(\d{2})\.(\d{2})([a-z]?)\.SPA\.bin$/;
+
+export function asr1001xVersion(fileName: string): string | undefined {
+  const m = ASR1001X_IMAGE.exec(fileName);
+  return m ? `${m[1]}.${m[2]}.${m[3]}${m[4] ?? ''}` : undefined;
+}
+
+/**
+ * ASR 1001-X INSTALL mode on 17.x: the bundle expands into the monolithic IOSd package and the RP
+ * boot package, and a provisioning file named after the bundle. (The conformance corpus has no
+ * `dir bootflash:` of an ASR in INSTALL mode: the names follow Cisco's ASR 1000 17.x naming.)
+ */
+export function asr1001xPackageFiles(version: string): { name: string; size: number }[] {
+  return [
+    { name: `asr1001x-mono-universalk9.${version}.SPA.pkg`, size: 640_000_000 + (hashNumber(`mono${version}`) % 40_000_000) },
+    { name: `asr1001x-rpboot.${version}.SPA.pkg`, size: 56_000_000 + (hashNumber(`rpboot${version}`) % 4_000_000) },
+    { name: `asr1001x-universalk9.${version}.SPA.conf`, size: 6_200 + (hashNumber(version) % 400) },
+  ];
+}
+
+const ASR1001X_FACTORY_IMAGE = 'asr1001x-universalk9.17.06.05.SPA.bin';
 
 const cat9kBase = {
   family: 'ios-xe' as const,
@@ -158,6 +202,28 @@ export const PLATFORMS: Record<LabPlatform, PlatformProfile> = {
     configRegister: '0x0',
     versionOfImage: nxosVersion,
     imageSize: (name) => (name === 'nxos64-cs.10.2.5.M.bin' ? 1_978_203_648 : 1_900_000_000 + (hashNumber(name) % 150_000_000)),
+  },
+  'asr1000-install': {
+    id: 'asr1000-install',
+    family: 'ios-xe',
+    model: 'ASR1001-X',
+    series: 'Cisco ASR 1000 Series Aggregation Services Routers',
+    filesystem: 'bootflash',
+    // `6070271K bytes of eUSB flash at bootflash:.` (genieparser's ASR1001-X show version)
+    flashSizeBytes: 6_215_957_504,
+    defaultImage: ASR1001X_FACTORY_IMAGE,
+    defaultFiles: [
+      { name: 'ds_stats.txt', size: 0 },
+      { name: 'pnp-tech-time', size: 35 },
+      { name: 'pnp-tech-discovery-summary', size: 19_957 },
+    ],
+    installMode: true,
+    iosXeRouter: true,
+    packageFiles: asr1001xPackageFiles,
+    basePackage: 'asr1001x-mono-universalk9',
+    configRegister: '0x2102',
+    versionOfImage: asr1001xVersion,
+    imageSize: (name) => 700_000_000 + (hashNumber(name) % 40_000_000),
   },
 };
 

@@ -5,7 +5,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeviceSpec } from './types.ts';
 import { hashNumber, syntheticMd5, syntheticSha256 } from './platform.ts';
-import { packageFiles, profileOf } from './platforms.ts';
+import { packageFilesOf, profileOf } from './platforms.ts';
 
 export interface FlashEntry {
   name: string;
@@ -73,7 +73,7 @@ export function initialState(spec: DeviceSpec, now: Date): DeviceState {
   const baseInode = 475_137 + (seed % 500);
   const installVersion = profile.installMode ? profile.versionOfImage(image) : undefined;
   const imageFiles = installVersion
-    ? [...packageFiles(installVersion), { name: 'packages.conf', size: 7_179 }]
+    ? [...packageFilesOf(profile, installVersion), { name: 'packages.conf', size: 7_179 }]
     : [{ name: image, size: profile.imageSize(image) }];
   const imageNames = new Set(imageFiles.map((f) => f.name));
   const files = [...profile.defaultFiles, ...imageFiles];

@@ -3,12 +3,13 @@
 
 /**
  * Platforms the lab can simulate: Catalyst 9300 on IOS-XE in BUNDLE mode (`cat9300`) or INSTALL
- * mode (`cat9300-install`), an ISR G2 router on classic IOS 15 (`isr2900`), a Nexus 9000 on
- * NX-OS (`n9k`).
+ * mode (`cat9300-install`), an ISR G2 router on classic IOS 15 (`isr2900`), a Catalyst 2960-X
+ * on classic IOS (`c2960x`), a Nexus 9000 on NX-OS (`n9k`), an ASR 1001-X router on IOS-XE in
+ * INSTALL mode on `bootflash:` (`asr1000-install`).
  */
-export type LabPlatform = 'cat9300' | 'cat9300-install' | 'isr2900' | 'c2960x' | 'n9k';
+export type LabPlatform = 'cat9300' | 'cat9300-install' | 'isr2900' | 'c2960x' | 'n9k' | 'asr1000-install';
 
-export const LAB_PLATFORMS: readonly LabPlatform[] = ['cat9300', 'cat9300-install', 'isr2900', 'c2960x', 'n9k'];
+export const LAB_PLATFORMS: readonly LabPlatform[] = ['cat9300', 'cat9300-install', 'isr2900', 'c2960x', 'n9k', 'asr1000-install'];
 
 export interface DeviceSpec {
   hostname: string;

@@ -1,7 +1,8 @@
 // Activation by platform through the upgrade workflow: a classic IOS router (boot variable read
 // with `show bootvar`), a classic IOS Catalyst access switch (`show boot` with `BOOT path-list`,
 // its running image in a flash directory), IOS-XE INSTALL mode (`install add file … activate commit`), NX-OS
-// (`install all nxos …`), and an NX-OS rollback after a failed postcheck.
+// (`install all nxos …`), and an NX-OS rollback after a failed postcheck; an ASR 1001-X in
+// INSTALL mode on `bootflash:`.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Lab, LabPlatform } from '../lab/types.ts';
@@ -15,11 +16,13 @@ const DEVICES: [string, LabPlatform][] = [
   ['ac-install', 'cat9300-install'],
   ['ac-nexus', 'n9k'],
   ['ac-nexus-back', 'n9k'],
+  ['ac-asr', 'asr1000-install'],
 ];
 const XE_BUNDLE = 'cat9k_iosxe.17.09.04a.SPA.bin';
 const NXOS_IMAGE = 'nxos64-cs.10.3.6.M.bin';
 const ISR_IMAGE = 'c2900-universalk9-mz.SPA.157-3.M8.bin';
 const C2960X_IMAGE = 'c2960x-universalk9-mz.152-7.E2.bin';
+const ASR_IMAGE = 'asr1001x-universalk9.17.09.04a.SPA.bin';
 
 let harness: UpgradeHarness;
 let netswim: TestNetswim;
@@ -28,18 +31,20 @@ let xeImage: string;
 let nxosImage: string;
 let isrImage: string;
 let c2960xImage: string;
+let asrImage: string;
 
 before(async () => {
   harness = await startUpgradeHarness({
     name: 'activation',
     devices: DEVICES.map(([hostname, platform]) => ({ hostname, platform })),
-    images: { [XE_BUNDLE]: 1024 * 1024 + 1, [NXOS_IMAGE]: 1024 * 1024 + 2, [ISR_IMAGE]: 1024 * 1024 + 3, [C2960X_IMAGE]: 1024 * 1024 + 4 },
+    images: { [XE_BUNDLE]: 1024 * 1024 + 1, [NXOS_IMAGE]: 1024 * 1024 + 2, [ISR_IMAGE]: 1024 * 1024 + 3, [C2960X_IMAGE]: 1024 * 1024 + 4, [ASR_IMAGE]: 1024 * 1024 + 5 },
   });
   ({ netswim, lab } = harness);
   xeImage = harness.images[XE_BUNDLE]!;
   nxosImage = harness.images[NXOS_IMAGE]!;
   isrImage = harness.images[ISR_IMAGE]!;
   c2960xImage = harness.images[C2960X_IMAGE]!;
+  asrImage = harness.images[ASR_IMAGE]!;
 });
 
 after(() => harness?.stop());
@@ -89,6 +94,24 @@ describe('activation', () => {
     assert.equal(state.reloadCount, 1);
     const again = await runUpgrade(netswim, 'ac-install', xeImage);
     assert.equal(again.view.result?.outcome, 'already-running', 'INSTALL mode is judged by version, not by boot file');
+  });
+
+  it('ASR 1000 in INSTALL mode: the image goes to bootflash:, install add file bootflash:… activate commit, one reload, packages.conf boots the new release', async () => {
+    const device = lab.device('ac-asr');
+    const from = device.state();
+    assert.equal(from.runningImage, 'packages.conf');
+    assert.equal(from.version, '17.06.05');
+    const { view } = await runUpgrade(netswim, 'ac-asr', asrImage);
+    assert.equal(view.execution, 'COMPLETED', view.error);
+    assert.equal(view.result?.outcome, 'upgraded');
+    assert.match(view.status?.events.find((e) => e.stage === 'activate')?.message ?? '', /install add file … activate commit of bootflash:asr1001x-universalk9\.17\.09\.04a\.SPA\.bin/);
+    const state = device.state();
+    assert.equal(state.version, '17.09.04a');
+    assert.equal(state.runningImage, 'packages.conf');
+    assert.deepEqual(state.savedBootVariables, ['bootflash:packages.conf']);
+    assert.equal(state.reloadCount, 1);
+    assert.ok(state.flash.some((f) => f.name === ASR_IMAGE), 'the bundle was copied to bootflash:');
+    assert.ok(state.flash.some((f) => f.name === 'asr1001x-mono-universalk9.17.09.04a.SPA.pkg'), 'the new release is expanded on bootflash:');
   });
 
   it('NX-OS: install all nxos bootflash:…, one reload, the new image boots', async () => {

@@ -93,6 +93,12 @@ describe('inventory', () => {
     assert.deepEqual([byPlatform('isr2900').family, byPlatform('isr2900').configRegister, byPlatform('isr2900').runningVersion], ['isr2900', '0x2102', '15.2(4)M7']);
     assert.deepEqual([byPlatform('c2960x').family, byPlatform('c2960x').model, byPlatform('c2960x').runningVersion], ['cat2960x', 'WS-C2960X-48FPD-L', '15.2(2)E7']);
     assert.deepEqual([byPlatform('n9k').family, byPlatform('n9k').series], ['n9k', 'Cisco Nexus 9000 Series Switches']);
+    // The ASR 1001-X keeps its images on bootflash: (its `dir bootflash:` was read, not `dir flash:`).
+    assert.deepEqual(
+      [byPlatform('asr1000-install').family, byPlatform('asr1000-install').model, byPlatform('asr1000-install').installMode, byPlatform('asr1000-install').runningImage, byPlatform('asr1000-install').configRegister],
+      ['asr1000', 'ASR1001-X', 'INSTALL', 'packages.conf', '0x2102'],
+    );
+    assert.equal(byPlatform('asr1000-install').series, 'Cisco ASR 1000 Series Aggregation Services Routers');
     const families = await get<Array<{ name: string; series: string | null; devices: number }>>('/families');
     assert.deepEqual(families.find((f) => f.name === 'cat9300'), { name: 'cat9300', series: 'Cisco Catalyst 9300 Series Switches', devices: 3, images: 0, goldenTags: 0 });
     const gone = records.get('gone-001')!;

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseDirFlash } from '../domain/parsers/dir-flash.ts';
+import { familyOfModel } from '../domain/device-family.ts';
 import { parseShowBoot } from '../domain/parsers/show-boot.ts';
+import { chassisOf, parseShowInventory } from '../domain/parsers/show-inventory.ts';
 import { bootImageOf, fileNameOfImage, parseShowVersion } from '../domain/parsers/show-version.ts';
 import { parseVerifyMd5 } from '../domain/parsers/verify-md5.ts';
 import { startLab } from '../lab/fleet.ts';
@@ -36,6 +38,7 @@ const EXPECTED: Record<LabPlatform, { version: string; image: string; fs: string
   isr2900: { version: '15.2(4)M7', image: 'flash:c2900-universalk9-mz.SPA.152-4.M7.bin', fs: 'flash', register: '0x2102' },
   c2960x: { version: '15.2(2)E7', image: 'flash:c2960x-universalk9-mz.152-2.E7/c2960x-universalk9-mz.152-2.E7.bin', fs: 'flash', register: '0xF' },
   n9k: { version: '10.2(5)', image: 'bootflash:///nxos64-cs.10.2.5.M.bin', fs: 'bootflash' },
+  'asr1000-install': { version: '17.06.05', image: 'bootflash:packages.conf', fs: 'bootflash', mode: 'INSTALL', register: '0x2102' },
 };
 
 void describe('lab platforms: real formats, read by netswim parsers', () => {
@@ -62,6 +65,7 @@ void describe('lab platforms: real formats, read by netswim parsers', () => {
         spec('p-isr', 'isr2900'),
         spec('p-2960x', 'c2960x'),
         spec('p-n9k', 'n9k'),
+        spec('p-asr', 'asr1000-install'),
       ],
     });
   });
@@ -94,6 +98,7 @@ void describe('lab platforms: real formats, read by netswim parsers', () => {
     ['p-isr', 'isr2900'],
     ['p-2960x', 'c2960x'],
     ['p-n9k', 'n9k'],
+    ['p-asr', 'asr1000-install'],
   ] as const) {
     void it(`${platform}: show version, dir and show boot parse to the device state`, async () => {
       const expected = EXPECTED[platform];
@@ -144,6 +149,23 @@ void describe('lab platforms: real formats, read by netswim parsers', () => {
         assert.ok(state.flash.some((f) => /^cat9k-rpbase\.17\.06\.05\.SPA\.pkg$/.test(f.name)));
         assert.match(await s.run('show install summary'), /^IMG {3}C {4}17\.06\.05\.0\.\d+$/m);
       }
+      if (platform === 'asr1000-install') {
+        // The ASR1001-X capture's shape: a router, no switch table, no "Installation mode" line.
+        assert.match(text, /^Cisco IOS Software \[Bengaluru\], ASR1000 Software \(X86_64_LINUX_IOSD-UNIVERSALK9-M\), Version 17\.6\.5, RELEASE SOFTWARE/m);
+        assert.match(text, /^cisco ASR1001-X \(1NG\) processor/m);
+        assert.match(text, /^\d+K bytes of eUSB flash at bootflash:\.$/m);
+        assert.doesNotMatch(text, /^Switch Ports Model|^Installation mode/m);
+        assert.equal(dir.filesystem, 'bootflash');
+        assert.match(bootText, /^BOOT variable = bootflash:packages\.conf,12;$/m);
+        assert.match(await s.run('show bootvar'), /^Configuration register is 0x2102$/m);
+        assert.ok(state.flash.some((f) => f.name === 'asr1001x-mono-universalk9.17.06.05.SPA.pkg'));
+        assert.ok(state.flash.some((f) => f.name === 'asr1001x-rpboot.17.06.05.SPA.pkg'));
+        assert.match(await s.run('show install summary'), /^IMG {3}C {4}17\.06\.05\.0\.\d+$/m);
+        const chassis = chassisOf(parseShowInventory(await s.run('show inventory')));
+        assert.equal(chassis?.pid, 'ASR1001-X');
+        assert.equal(familyOfModel(chassis.pid)?.family, 'asr1000');
+        assert.match(await s.run('dir flash:'), /%Error opening flash: \(No such file or directory\)/);
+      }
       if (platform !== 'n9k') {
         const md5 = parseVerifyMd5(await s.run(`verify /md5 ${expected.fs}:${state.runningImage}`));
         assert.equal(md5, state.flash.find((f) => f.name === state.runningImage)?.md5);
@@ -181,6 +203,34 @@ void describe('lab platforms: real formats, read by netswim parsers', () => {
     const summary = await after.run('show install summary');
     assert.match(summary, /^IMG {3}I {4}17\.06\.05\.0\.\d+\nIMG {3}C {4}17\.09\.04a\.0\.\d+$/m);
     assert.match(summary, /^Auto abort timer: inactive$/m);
+  });
+
+  void it('asr1000-install: install add file bootflash:… activate commit reaches the new version', async () => {
+    const device = lab.device('p-asr');
+    const s = await shell('p-asr');
+    s.send(`copy ${files.url('/nxos64-cs.10.3.4a.M.bin')} bootflash:asr1001x-universalk9.17.09.04a.SPA.bin\r`);
+    await s.expect(/\]\? $/);
+    s.send('\r');
+    assert.match(await s.expect(PROMPT), /bytes copied/);
+    s.send('install add file bootflash:asr1001x-universalk9.17.09.04a.SPA.bin activate commit\r');
+    const stages = await s.expect(/Do you want to proceed\? \[y\/n\]$/);
+    assert.match(stages, /Image added\. Version: 17\.09\.04a\.0\.\d+/);
+    assert.match(stages, /^ {2}\[R0\] Add package\(s\) on R0$/m);
+    assert.match(stages, /^\/bootflash\/asr1001x-mono-universalk9\.17\.09\.04a\.SPA\.pkg$/m);
+    s.send('y\r');
+    await s.expect(/SUCCESS: install_add_activate_commit .*\n/);
+    await s.expectClosed();
+    await waitReachable(lab, 'p-asr');
+    const state = device.state();
+    assert.equal(state.version, '17.09.04a');
+    assert.equal(state.runningImage, 'packages.conf');
+    assert.equal(state.reloadCount, 1);
+    const after = await shell('p-asr');
+    const version = parseShowVersion(await after.run('show version'));
+    assert.equal(version.version, '17.09.04a');
+    assert.equal(version.systemImage, 'bootflash:packages.conf');
+    assert.equal(version.installMode, 'INSTALL');
+    assert.match(await after.run('show install summary'), /^IMG {3}I {4}17\.06\.05\.0\.\d+\nIMG {3}C {4}17\.09\.04a\.0\.\d+$/m);
   });
 
   void it('cat9300 in BUNDLE mode refuses install operations', async () => {
