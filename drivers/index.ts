@@ -19,7 +19,15 @@ export function driverFor(os: OsFamily): PlatformDriver {
   return driver;
 }
 
-/** The driver whose OS printed this `show version`. */
+/** The OS that printed this `show version`, or undefined when no driver recognises it. */
+export function osOfShowVersion(showVersion: string): OsFamily | undefined {
+  return DRIVERS.find((driver) => driver.recognises(showVersion))?.os;
+}
+
+/**
+ * The driver whose OS printed this `show version`. Output no driver recognises gets the IOS
+ * driver here, and parseShowVersion, which every caller runs on the same output, refuses it.
+ */
 export function driverOfShowVersion(showVersion: string): PlatformDriver {
   return DRIVERS.find((driver) => driver.recognises(showVersion)) ?? iosDriver;
 }

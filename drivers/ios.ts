@@ -6,7 +6,7 @@ import { bootFilesystemOfVersion } from './filesystem.ts';
 export const iosDriver: PlatformDriver = {
   os: 'ios',
   label: 'IOS',
-  recognises: () => true,
+  recognises: (showVersion) => /Cisco IOS Software|^IOS \(tm\)/m.test(showVersion),
   defaultBootFilesystem: 'flash',
   bootFilesystemOf: (version) => bootFilesystemOfVersion(version, 'flash'),
   bootVariablesCommands: ['show bootvar', 'show boot'],

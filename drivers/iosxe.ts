@@ -5,7 +5,7 @@ import { bootFilesystemOfVersion } from './filesystem.ts';
 export const iosXeDriver: PlatformDriver = {
   os: 'ios-xe',
   label: 'IOS-XE',
-  recognises: (showVersion) => /IOS[ -]XE/.test(showVersion),
+  recognises: (showVersion) => /Cisco IOS XE Software|IOS-XE Software|^IOS XE Version:/m.test(showVersion),
   defaultBootFilesystem: 'flash',
   bootFilesystemOf: (version) => bootFilesystemOfVersion(version, 'flash'),
   bootVariablesCommands: ['show boot'],

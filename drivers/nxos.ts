@@ -5,7 +5,8 @@ import { bootFilesystemOfVersion } from './filesystem.ts';
 export const nxosDriver: PlatformDriver = {
   os: 'nx-os',
   label: 'NX-OS',
-  recognises: (showVersion) => /NX-OS|NXOS:/.test(showVersion),
+  // A capture may start below the banner: NX-OS's software lines still say what it is.
+  recognises: (showVersion) => /Cisco Nexus Operating System|^\s*NXOS:\s+version|^\s*kickstart:\s+version/m.test(showVersion),
   defaultBootFilesystem: 'bootflash',
   bootFilesystemOf: (version) => bootFilesystemOfVersion(version, 'bootflash'),
   bootVariablesCommands: ['show boot'],

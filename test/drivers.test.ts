@@ -1,5 +1,6 @@
-// The file system a device's images live on comes from the device: the one of the image it
-// booted (real captures of the conformance corpus), else the driver's default.
+// Which driver a real `show version` gets (the same recognition the parser reports as its OS),
+// and the file system a device's images live on: the one of the image it booted (real captures
+// of the conformance corpus), else the driver's default.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
@@ -19,6 +20,7 @@ void describe('drivers: boot file system of a device', () => {
     ['genie-ios-ShowVersion-device_output.txt', 'IOS', 'flash0'], // ISR 3900, flash0:c3900-….bin
     ['genie-nxos-ShowVersion-golden_output.txt', 'NX-OS', 'bootflash'], // Nexus 3000, bootflash:///n3000-….bin
     ['genie-iosxe-ShowVersion-golden_output_c4507.txt', 'IOS-XE', 'flash'], // no image line: the default
+    ['ntc-cisco_nxos-cisco_nxos_show_version2.txt', 'NX-OS', 'bootflash'], // Nexus 5000 captured below its banner: its kickstart line says NX-OS
   ] as const) {
     void it(`${file}: ${label} on ${filesystem}:`, async () => {
       const text = await capture(file);

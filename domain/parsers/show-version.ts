@@ -1,7 +1,7 @@
 // Parser for `show version` on IOS, IOS-XE and NX-OS. It reads what an upgrade decides on (the
 // OS, its release, the boot image, the install mode) and refuses, naming what it missed, output
 // it cannot place: a guess here would choose the wrong activation method on a production box.
-import type { OsFamily } from '../upgrade.ts';
+import { osOfShowVersion, type OsFamily } from '../../drivers/index.ts';
 import { DeviceOutputError } from './parse-error.ts';
 
 export interface ShowVersion {
@@ -50,14 +50,6 @@ export function parseUptime(text: string): number {
 // Oldest classic IOS train netswim is tested on; older releases are refused, not guessed at.
 const OLDEST_IOS_MAJOR = 12.2;
 
-function osOf(output: string): OsFamily | undefined {
-  // A capture may start below the banner: NX-OS's software lines still say what it is.
-  if (/Cisco Nexus Operating System|^\s*NXOS:\s+version|^\s*kickstart:\s+version/m.test(output)) return 'nx-os';
-  if (/Cisco IOS XE Software|IOS-XE Software|^IOS XE Version:/m.test(output)) return 'ios-xe';
-  if (/Cisco IOS Software|^IOS \(tm\)/m.test(output)) return 'ios';
-  return undefined;
-}
-
 function releaseOf(os: OsFamily, output: string, fail: (problem: string) => never): string {
   if (os === 'nx-os') {
     return (/^\s*NXOS:\s+version\s+(\S+)/m.exec(output) ?? /^\s*system:\s+version\s+(\S+)/m.exec(output))?.[1] ?? fail('no "NXOS: version" or "system: version" line');
@@ -90,7 +82,7 @@ export function parseShowVersion(output: string): ShowVersion {
   const fail = (problem: string): never => {
     throw new DeviceOutputError('show version', problem, output);
   };
-  const os = osOf(output) ?? fail('not the output of IOS, IOS-XE or NX-OS (no "Cisco IOS Software", "Cisco IOS XE Software" or "Cisco Nexus Operating System" line)');
+  const os = osOfShowVersion(output) ?? fail('not the output of IOS, IOS-XE or NX-OS (no "Cisco IOS Software", "Cisco IOS XE Software" or "Cisco Nexus Operating System" line)');
   // Cisco's engineering builds carry a date for a release: no image name or version compares with it.
   const experimental = /Experimental Version\s+(\S+)/.exec(output)?.[1];
   if (experimental) fail(`an experimental build (Experimental Version ${experimental}), not a release netswim can compare images with`);
