@@ -5,7 +5,7 @@ import { getDeviceConnection } from '../store/devices.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import { ApplicationFailure } from '@temporalio/common';
 import { deviceHostKeyVerifier, HostKeyMismatchError } from './host-key.ts';
-import { DeviceAuthenticationError, UnsafeCliTextError, withCliSession, type CliSession, type CliTarget } from './cli-session.ts';
+import { DeviceAuthenticationError, UnexpectedQuestionError, UnsafeCliTextError, withCliSession, type CliSession, type CliTarget } from './cli-session.ts';
 
 export async function resolveCliTarget(db: Queryable, box: SecretBox, deviceId: string): Promise<CliTarget> {
   const device = await getDeviceConnection(db, box, deviceId);
@@ -42,5 +42,7 @@ export function asActivityFailure(error: unknown): unknown {
   if (error instanceof DeviceAuthenticationError) return ApplicationFailure.nonRetryable(error.message, 'DeviceAuthenticationFailed');
   // A value that would run a command of its own is refused the same way on every attempt.
   if (error instanceof UnsafeCliTextError) return ApplicationFailure.nonRetryable(error.message, 'UnsafeCliText');
+  // The same command meets the same question again: a retry cannot answer it either.
+  if (error instanceof UnexpectedQuestionError) return ApplicationFailure.nonRetryable(error.message, 'UnexpectedQuestion');
   return error;
 }

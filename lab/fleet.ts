@@ -13,6 +13,17 @@ import type { Lab, LabDevice, LabEvent, LabOptions } from './types.ts';
 const START_CONCURRENCY = 32;
 
 /** The device's own host key (OpenSSH format), created on its first start. */
+/**
+ * A new ed25519 host key in OpenSSH form. ssh2 writes about one such key in 200 that its own
+ * parser then refuses ("Malformed OpenSSH private key"): only a key it reads back is kept.
+ */
+export function generateHostKey(): string {
+  for (;;) {
+    const privateKey = ssh2.utils.generateKeyPairSync('ed25519').private;
+    if (!(ssh2.utils.parseKey(privateKey) instanceof Error)) return privateKey;
+  }
+}
+
 async function loadOrCreateHostKey(stateDir: string, hostname: string): Promise<string> {
   const path = join(stateDir, 'devices', `${hostname}.host_key`);
   try {
@@ -20,7 +31,7 @@ async function loadOrCreateHostKey(stateDir: string, hostname: string): Promise<
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const privateKey = ssh2.utils.generateKeyPairSync('ed25519').private;
+  const privateKey = generateHostKey();
   const temp = `${path}.${process.pid}.tmp`;
   await writeFile(temp, privateKey, { mode: 0o600 });
   await rename(temp, path);

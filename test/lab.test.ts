@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ssh2, { type Connection, type ServerChannel } from 'ssh2';
-import { startLab } from '../lab/fleet.ts';
+import { generateHostKey, startLab } from '../lab/fleet.ts';
 import type { DeviceSpec, Lab } from '../lab/types.ts';
 import { connect, exec, PROMPT, Shell, startFileServer } from './support/lab-shell.ts';
 
@@ -301,7 +301,7 @@ void describe('lab: simulated Catalyst 9300 over SSH', () => {
   });
 
   void it('copies over SCP from a distribution server', async () => {
-    const hostKey = ssh2.utils.generateKeyPairSync('ed25519').private;
+    const hostKey = generateHostKey();
     const scp = await startScpServer(hostKey, { '/srv/images/small.bin': image.subarray(0, 70_000) });
     try {
       const s = await privileged('sw-copy');
