@@ -348,6 +348,7 @@ export class CliSession {
         }
         const prompt = matchPrompt(this.tail, this.promptPattern);
         if (prompt) {
+          disarm();
           this.prompt = prompt;
           collected += this.takeBuffer().replace(this.promptPattern, '');
           return stripEcho(collected, command);
