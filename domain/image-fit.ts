@@ -3,7 +3,7 @@
 // both sides named. Used by POST /upgrades, by campaigns for each device, and by the upgrade
 // workflow once its inventory has read what the device really runs.
 import { describeImageFileName } from './image-name.ts';
-import type { OsFamily } from './upgrade.ts';
+import { driverFor, type OsFamily } from '../drivers/index.ts';
 import { comparableVersions, compareVersions, parseCiscoVersion } from './version.ts';
 
 /**
@@ -36,7 +36,6 @@ const PLATFORM_FAMILIES: Record<string, readonly string[]> = {
 
 const IMAGE_OS: Record<'ios' | 'iosxe' | 'nxos', OsFamily> = { ios: 'ios', iosxe: 'ios-xe', nxos: 'nx-os' };
 
-const OS_NAME: Record<OsFamily, string> = { ios: 'IOS', 'ios-xe': 'IOS-XE', 'nx-os': 'NX-OS' };
 
 export interface FitImage {
   fileName: string;
@@ -80,7 +79,7 @@ export function familyMismatch(device: { hostname: string; family: string | null
 export function osMismatch(hostname: string, deviceOs: OsFamily, fileName: string): string | undefined {
   const imageOs = osOfImage(fileName);
   if (!imageOs || imageOs === deviceOs) return undefined;
-  return `${fileName} is an ${OS_NAME[imageOs]} image; ${hostname} runs ${OS_NAME[deviceOs]}`;
+  return `${fileName} is an ${driverFor(imageOs).label} image; ${hostname} runs ${driverFor(deviceOs).label}`;
 }
 
 export type UpgradeDirection = 'upgrade' | 'downgrade' | 'same' | 'unknown';
