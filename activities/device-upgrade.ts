@@ -19,6 +19,7 @@ import { cleanupFlash, type CleanupOutcome, type CleanupRequest } from './flash-
 import { runActivation } from './activation.ts';
 import { armReloadMarker, markersPresent, removeReloadMarkers } from './reload-marker.ts';
 import { driverFor, driverOfShowVersion } from '../drivers/index.ts';
+import { localFilesystemOfImage } from '../drivers/filesystem.ts';
 import { readBootList } from './boot-list.ts';
 import { runPrechecks, SCP_COPY_QUESTIONS, type PrecheckRequest } from './prechecks.ts';
 import { applicableCustomChecks, captureHealth, needsDevice, type HealthCapture, type HealthRequest } from './health.ts';
@@ -122,7 +123,8 @@ async function readState(session: CliSession): Promise<DeviceInventory> {
     hostname: version.hostname,
     version: version.version,
     runningImage: fileNameOfImage(bootImageOf(version)),
-    ...(imagePathOf(bootImageOf(version)).includes('/') ? { runningImagePath: imagePathOf(bootImageOf(version)) } : {}),
+    // Only for an image on the device's own file system: a TFTP boot source's path is no boot entry on flash.
+    ...(localFilesystemOfImage(bootImageOf(version)) && imagePathOf(bootImageOf(version)).includes('/') ? { runningImagePath: imagePathOf(bootImageOf(version)) } : {}),
     os,
     uptimeSeconds: version.uptimeSeconds,
     uptimeResolutionSeconds: version.uptimeResolutionSeconds,
