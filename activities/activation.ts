@@ -10,9 +10,9 @@ import type { CliSession } from './cli-session.ts';
  * (not a valid bundle, unsaved configuration, image verification failed) is final: nothing was
  * activated and retrying the same command cannot help.
  */
-export async function runActivation(session: CliSession, driver: PlatformDriver, method: Exclude<ActivationMethod, 'boot-variable'>, filesystem: string, fileName: string): Promise<string> {
-  const install = driver.installCommand(method, filesystem, fileName);
-  if (!install) throw ApplicationFailure.nonRetryable(`${driver.label} has no ${method} activation`, 'ActivationRefused');
+export async function runActivation(session: CliSession, driver: PlatformDriver, method: Exclude<ActivationMethod, 'boot-variable'>, filesystem: string, fileName: string, kickstart?: string): Promise<string> {
+  const install = driver.installCommand(method, filesystem, fileName, kickstart);
+  if (!install) throw ApplicationFailure.nonRetryable(`${driver.label} has no ${method} activation${kickstart ? ' with a kickstart image' : ''}`, 'ActivationRefused');
   const { command, answers, failure } = install;
   const output = await session.run(command, { expectClose: true, timeoutMs: 45 * 60_000, answers });
   const failed = failure.exec(output);

@@ -126,6 +126,7 @@ async function readState(session: CliSession): Promise<DeviceInventory> {
     // Only for an image on the device's own file system: a TFTP boot source's path is no boot entry on flash.
     ...(localFilesystemOfImage(bootImageOf(version)) && imagePathOf(bootImageOf(version)).includes('/') ? { runningImagePath: imagePathOf(bootImageOf(version)) } : {}),
     os,
+    ...(version.kickstartImage ? { kickstartImage: fileNameOfImage(version.kickstartImage) } : {}),
     uptimeSeconds: version.uptimeSeconds,
     uptimeResolutionSeconds: version.uptimeResolutionSeconds,
     bootVariables: boot.next,
@@ -514,11 +515,16 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
      * INSTALL mode and NX-OS: the install command that activates the image and reloads the device,
      * under the same rule as sendReload: never when the device already rebooted since `before`.
      */
-    async sendActivation(request: ReloadRequest & { method: Exclude<ActivationMethod, 'boot-variable'>; fileName: string; md5?: string }): Promise<ReloadOutcome> {
+    async sendActivation(
+      request: ReloadRequest & { method: Exclude<ActivationMethod, 'boot-variable'>; fileName: string; md5?: string; kickstart?: { fileName: string; md5?: string } },
+    ): Promise<ReloadOutcome> {
       return onceSinceBefore(request, async (session) => {
-        if (request.md5) await verifyBeforeActivation(session, { path: `${request.before.flash.filesystem}:${request.fileName}`, md5: request.md5 });
-        await runActivation(session, driverFor(request.before.os), request.method, request.before.flash.filesystem, request.fileName);
-        deps.logger.info('activation sent', { device: request.before.hostname, method: request.method, file: request.fileName });
+        const fs = request.before.flash.filesystem;
+        // NX-OS kickstart + system: both files are hashed again, the kickstart first (it boots first).
+        if (request.kickstart?.md5) await verifyBeforeActivation(session, { path: `${fs}:${request.kickstart.fileName}`, md5: request.kickstart.md5 });
+        if (request.md5) await verifyBeforeActivation(session, { path: `${fs}:${request.fileName}`, md5: request.md5 });
+        await runActivation(session, driverFor(request.before.os), request.method, fs, request.fileName, request.kickstart?.fileName);
+        deps.logger.info('activation sent', { device: request.before.hostname, method: request.method, file: request.fileName, ...(request.kickstart ? { kickstart: request.kickstart.fileName } : {}) });
       });
     },
 

@@ -37,6 +37,8 @@ import { scrubSecret } from './site-distribution.ts';
 export interface PrecheckRequest {
   deviceId: string;
   image: ImageRef;
+  /** Files copied with the image (an NX-OS kickstart image): the space check counts them too. */
+  companions?: ImageRef[];
   disabledChecks?: PrecheckName[];
 }
 
@@ -133,10 +135,13 @@ export async function runPrechecks(session: CliSession, request: PrecheckRequest
       case 'flash-space': {
         const flash = parseDirFlash(first.output);
         const boot = (await readBootList(session, driver)).next;
-        const present = imageOnFlash(flash, request.image);
+        // Every file of the upgrade that is not on flash yet must fit: an NX-OS kickstart and its system image together.
+        const missing = [request.image, ...(request.companions ?? [])].filter((f) => !imageOnFlash(flash, f));
+        const bytesNeeded = flashBytesNeeded(missing.reduce((sum, f) => sum + f.sizeBytes, 0));
+        const present = missing.length === 0;
         const reclaimable = cleanupCapacity({
           flash,
-          bytesNeeded: flashBytesNeeded(request.image.sizeBytes),
+          bytesNeeded,
           runningImage: bootImageOf(version),
           installingImage: request.image.fileName,
           bootVariables: boot,
@@ -147,7 +152,7 @@ export async function runPrechecks(session: CliSession, request: PrecheckRequest
             dir: first,
             filesystem,
             freeBytes: flash.freeBytes,
-            imageBytes: flashBytesNeeded(request.image.sizeBytes),
+            imageBytes: bytesNeeded,
             alreadyPresent: present,
             autoCleanup: supportsAutoCleanup(family),
             reclaimableBytes: reclaimable,

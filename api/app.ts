@@ -55,7 +55,7 @@ import { ImageDoesNotFitError, ImageIntegrityError, startUpgrade, UpgradeAlready
 import { readUpgrade } from './upgrade-status.ts';
 import { reschedule } from './reschedule.ts';
 import { IMMEDIATE_PLAN, itsmPlanRefusal } from '../domain/plan.ts';
-import { upgradeDirection } from '../domain/image-fit.ts';
+import { kickstartPairMismatch, upgradeDirection } from '../domain/image-fit.ts';
 import { registerUpgradeListRoutes } from './upgrade-list.ts';
 import { registerItsmRoutes, type ItsmRouteConfig } from './itsm-routes.ts';
 import { recordOperatorActions } from './audit.ts';
@@ -199,11 +199,15 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     if (!image) return c.json({ error: `no image ${id.value}` }, 404);
     const { baseImageId } = body.value;
     if (baseImageId) {
-      if (!ADD_ON_TYPES.includes(image.imageType)) return c.json({ error: `${image.fileName} is a ${image.imageType} image: only SMUs and AP packs have a base image` }, 422);
+      if (!ADD_ON_TYPES.includes(image.imageType) && image.imageType !== 'kickstart') {
+        return c.json({ error: `${image.fileName} is a ${image.imageType} image: only SMUs, AP packs and NX-OS kickstart images have a base image` }, 422);
+      }
       if (baseImageId === image.id) return c.json({ error: 'an image cannot be its own base image' }, 422);
       const base = await getImage(deps.db, baseImageId);
       if (!base) return c.json({ error: `no base image ${baseImageId}` }, 404);
       if (base.imageType !== 'base') return c.json({ error: `${base.fileName} is a ${base.imageType} image, not a base image` }, 422);
+      const pair = image.imageType === 'kickstart' ? kickstartPairMismatch({ ...base, version: base.version ?? '' }, { ...image, version: image.version ?? '' }) : undefined;
+      if (pair) return c.json({ error: `baseImageId: ${pair}` }, 422);
     }
     if (baseImageId === null && (await listGoldenTags(deps.db)).some((t) => t.imageId === image.id)) {
       return c.json({ error: `${image.fileName} is golden: untag it before unlinking it from its base image` }, 409);
@@ -424,12 +428,18 @@ export function createApi(deps: ApiDeps): Hono<Env> {
   app.post('/upgrades', operate, jsonLimit, async (c) => {
     const body = await parseJson(c, NewUpgradeBody);
     if (!body.ok) return body.response;
-    const { device: deviceKey, imageId, reloadTimeoutSeconds, disabledChecks, rollbackOnFailure, allowDowngrade, plan } = body.value;
+    const { device: deviceKey, imageId, kickstartImageId, reloadTimeoutSeconds, disabledChecks, rollbackOnFailure, allowDowngrade, plan } = body.value;
     const device = UUID.test(deviceKey) ? await getDevice(deps.db, deviceKey) : await findDeviceByHostname(deps.db, deviceKey);
     if (!device) return c.json({ error: `no device ${deviceKey}` }, 404);
     const image = await getImage(deps.db, imageId);
     if (!image) return c.json({ error: `no image ${imageId}` }, 404);
     if (!image.version) return c.json({ error: `image ${image.fileName} has no version: import it again with ?version=` }, 422);
+    const kickstart = kickstartImageId ? await getImage(deps.db, kickstartImageId) : undefined;
+    if (kickstartImageId && !kickstart) return c.json({ error: `kickstartImageId: no image ${kickstartImageId}` }, 404);
+    if (kickstart) {
+      const mismatch = kickstartPairMismatch({ ...image, version: image.version }, { ...kickstart, version: kickstart.version ?? '' });
+      if (mismatch) return c.json({ error: `kickstartImageId: ${mismatch}` }, 422);
+    }
     // ITSM on: as in Catalyst Center, nothing runs "now"; every upgrade waits for an approved change.
     if (deps.itsm) {
       const refusal = itsmPlanRefusal(plan ?? IMMEDIATE_PLAN);
@@ -447,6 +457,7 @@ export function createApi(deps: ApiDeps): Hono<Env> {
         ...(rollbackOnFailure !== undefined ? { rollbackOnFailure } : {}),
         ...(allowDowngrade ? { allowDowngrade } : {}),
         ...(plan ? { plan } : {}),
+        ...(kickstart ? { kickstart } : {}),
         ...(deps.itsm ? { approval: { timeoutSeconds: deps.itsm.approvalTimeoutSeconds, recheckSeconds: deps.itsm.decisionRecheckSeconds } } : {}),
       };
       started = await startUpgrade(deps.db, deps.temporal, deps.taskQueue, request);
@@ -460,7 +471,7 @@ export function createApi(deps: ApiDeps): Hono<Env> {
     const addOns = started.addOns.map((a) => a.fileName);
     deps.logger.info('upgrade started', { workflowId, device: device.hostname, version: image.version, addOns });
     const direction = upgradeDirection(device.runningVersion, image.version);
-    return c.json({ workflowId, device: device.hostname, fromVersion: device.runningVersion, targetVersion: image.version, direction, addOns }, 201);
+    return c.json({ workflowId, device: device.hostname, fromVersion: device.runningVersion, targetVersion: image.version, direction, addOns, ...(started.kickstart ? { kickstart: started.kickstart.fileName } : {}) }, 201);
   });
 
   registerUpgradeListRoutes(app, { db: deps.db, temporal: deps.temporal, logger: deps.logger, read });

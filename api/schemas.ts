@@ -113,6 +113,7 @@ export const NewUpgradeBody = z
   .object({
     device: z.string().min(1).max(64).describe('device id or hostname'),
     imageId: z.uuid(),
+    kickstartImageId: z.uuid().optional().describe('NX-OS kickstart + system: the kickstart image to install with imageId (default: the one linked to it)'),
     reloadTimeoutSeconds: z.number().int().min(30).max(7200).optional(),
     rollbackOnFailure: z.boolean().optional().describe('boot the previous image again when activation or postchecks fail (default true)'),
     allowDowngrade: z.boolean().optional().describe('install the image even when it is older than what the device runs (default false)'),

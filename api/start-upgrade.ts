@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { isVirtualFamily } from '../domain/device-family.ts';
-import { isDeviceRole, resolveGolden } from '../domain/golden.ts';
-import { downgradeRefusal, familyMismatch, upgradeDirection } from '../domain/image-fit.ts';
+import { isDeviceRole, kickstartOf, resolveGolden } from '../domain/golden.ts';
+import { downgradeRefusal, familyMismatch, kickstartPairMismatch, upgradeDirection } from '../domain/image-fit.ts';
 import { DEVICE, SITE, STAGE, TARGET_VERSION } from '../domain/search-attributes.ts';
 import type { ImageRef, UpgradeInput } from '../domain/upgrade.ts';
 import type { PrecheckName } from '../domain/prechecks/types.ts';
@@ -68,10 +68,14 @@ export interface StartUpgradeRequest {
   allowDowngrade?: boolean;
   plan?: UpgradePlan;
   approval?: UpgradeInput['approval'];
+  /** NX-OS kickstart + system: the kickstart named in the request; else the one linked to `image`. */
+  kickstart?: ImageRecord;
 }
 
 export interface StartedUpgrade {
   workflowId: string;
+  /** The kickstart image installed with the system image, when the upgrade is of a pair. */
+  kickstart?: ImageRef;
   /** The golden add-ons the workflow activates after the image (empty when the image is not the device's golden base). */
   addOns: ImageRef[];
 }
@@ -84,6 +88,26 @@ export const imageRef = (i: ImageRecord & { version: string }): ImageRef => ({
   md5: i.md5,
   sha256: i.sha256,
 });
+
+/**
+ * The kickstart that goes with `image`: the one the request names, else the one the repository
+ * links to it (same platform and release); a pair that does not match is refused, naming both.
+ */
+export async function kickstartFor(db: Queryable, image: ImageRecord & { version: string }, named?: ImageRecord): Promise<(ImageRecord & { version: string }) | undefined> {
+  const kickstart = named ?? (await linkedKickstart(db, image));
+  if (!kickstart) return undefined;
+  const version = kickstart.version ?? '';
+  const mismatch = kickstartPairMismatch(image, { ...kickstart, version });
+  if (mismatch) throw new ImageDoesNotFitError(mismatch);
+  if (kickstart.integrity === 'mismatch') throw new ImageIntegrityError(kickstart.fileName, kickstart.integrityReason);
+  return { ...kickstart, version };
+}
+
+async function linkedKickstart(db: Queryable, image: ImageRecord): Promise<ImageRecord | undefined> {
+  const images = await listImages(db);
+  const linked = kickstartOf({ imageId: image.id, fileName: image.fileName }, images.map(asGoldenImage));
+  return linked && images.find((i) => i.id === linked.imageId);
+}
 
 /** Wireless controllers (Catalyst 9800) take AP packs (APSP, APDP); other devices only SMUs. */
 const isWirelessController = (family: string): boolean => /^c9800/i.test(family);
@@ -138,6 +162,7 @@ export async function startUpgrade(db: Database, temporal: Client, taskQueue: st
   const refusal = upgradeRefusal(device, goldenFamilies.length > 0 ? { ...image, families: goldenFamilies } : image, request.allowDowngrade === true);
   if (refusal) throw new ImageDoesNotFitError(refusal);
   const addOns = await goldenAddOnsFor(db, device, image);
+  const kickstart = await kickstartFor(db, image, request.kickstart);
   return db.transaction(async (tx) => {
     const lock = await lockDeviceForUpgrade(tx, device.id);
     if (!lock) throw new Error(`device ${device.hostname} vanished`);
@@ -149,6 +174,7 @@ export async function startUpgrade(db: Database, temporal: Client, taskQueue: st
       image: imageRef(image),
     };
     if (addOns.length > 0) input.addOns = addOns;
+    if (kickstart) input.kickstart = imageRef(kickstart);
     if (request.reloadTimeoutSeconds) input.reloadTimeoutSeconds = request.reloadTimeoutSeconds;
     if (request.disabledChecks?.length) input.disabledChecks = request.disabledChecks;
     if (request.rollbackOnFailure !== undefined) input.rollbackOnFailure = request.rollbackOnFailure;
@@ -161,7 +187,7 @@ export async function startUpgrade(db: Database, temporal: Client, taskQueue: st
       taskQueue,
       args: [input],
       staticSummary: `Upgrade ${device.hostname} to ${image.version}`,
-      staticDetails: `Image ${image.fileName} (${image.sizeBytes} bytes, md5 ${image.md5})${addOns.length > 0 ? ` with golden add-ons ${addOns.map((a) => a.fileName).join(', ')}` : ''} on ${device.hostname} at site ${device.site}`,
+      staticDetails: `Image ${image.fileName} (${image.sizeBytes} bytes, md5 ${image.md5})${kickstart ? ` with kickstart ${kickstart.fileName} (${kickstart.sizeBytes} bytes, md5 ${kickstart.md5})` : ''}${addOns.length > 0 ? ` with golden add-ons ${addOns.map((a) => a.fileName).join(', ')}` : ''} on ${device.hostname} at site ${device.site}`,
       typedSearchAttributes: [
         { key: DEVICE, value: device.hostname },
         { key: SITE, value: device.site },
@@ -170,7 +196,7 @@ export async function startUpgrade(db: Database, temporal: Client, taskQueue: st
       ],
     });
     await setCurrentUpgrade(tx, device.id, workflowId);
-    await recordUpgrade(tx, { workflowId, deviceId: device.id, imageId: image.id, requestedBy: request.requestedBy });
-    return { workflowId, addOns };
+    await recordUpgrade(tx, { workflowId, deviceId: device.id, imageId: image.id, ...(kickstart ? { kickstartImageId: kickstart.id } : {}), requestedBy: request.requestedBy });
+    return { workflowId, addOns, ...(input.kickstart ? { kickstart: input.kickstart } : {}) };
   });
 }

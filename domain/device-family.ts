@@ -29,6 +29,7 @@ const MODEL_FAMILIES: readonly { pattern: RegExp; family: string; series: string
   { pattern: /^N9K-/i, family: 'n9k', series: 'Cisco Nexus 9000 Series Switches' },
   { pattern: /^N7K-/i, family: 'n7k', series: 'Cisco Nexus 7000 Series Switches' },
   { pattern: /^N3K-/i, family: 'n3k', series: 'Cisco Nexus 3000 Series Switches' },
+  { pattern: /^N5K-/i, family: 'n5k', series: 'Cisco Nexus 5000 Series Switches' },
 ];
 
 /** Family and series of a chassis model; undefined for a model netswim does not know yet. */

@@ -108,6 +108,8 @@ export interface GoldenResolution {
   addOns: GoldenImage[];
   /** A golden ROMMON for the device, if any. */
   rommon?: GoldenImage;
+  /** NX-OS kickstart + system: the kickstart image linked to `base` (it comes with its system image, untagged). */
+  kickstart?: GoldenImage;
 }
 
 export class GoldenConflictError extends Error {
@@ -181,7 +183,15 @@ export function resolveGolden(
     }
   }
   addOns.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
-  return { tag: baseTag, base, addOns, ...(rommon ? { rommon } : {}) };
+  const kickstart = kickstartOf(base, images);
+  return { tag: baseTag, base, addOns, ...(rommon ? { rommon } : {}), ...(kickstart ? { kickstart } : {}) };
+}
+
+/** The kickstart image linked to a system image (undefined when none is; two linked is a conflict). */
+export function kickstartOf(system: Pick<GoldenImage, 'imageId' | 'fileName'>, images: readonly GoldenImage[]): GoldenImage | undefined {
+  const linked = images.filter((i) => i.imageType === 'kickstart' && i.baseImageId === system.imageId);
+  if (linked.length > 1) throw new Error(`${system.fileName} has ${linked.length} kickstart images linked (${linked.map((k) => k.fileName).join(', ')}): unlink all but one (PATCH /images/<id> {"baseImageId": null})`);
+  return linked[0];
 }
 
 export interface GoldenContext {
@@ -219,6 +229,9 @@ function invalidGoldenTag(tag: GoldenTag, ctx: GoldenContext): string | undefine
     return `image ${image.fileName} is a ${image.imageType} image, not ${tag.imageType}`;
   }
   if (tag.family.trim() === '') return 'a golden tag needs a device family';
+  if (image.imageType === 'kickstart') {
+    return `${image.fileName} is a kickstart image: it comes with the system image of its release, so tag that system image golden instead`;
+  }
   if (image.imageType === 'subpackage') {
     return `${image.fileName} is a subpackage: subpackages are installed as part of their bundle and can never be golden`;
   }

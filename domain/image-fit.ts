@@ -32,6 +32,10 @@ const PLATFORM_FAMILIES: Record<string, readonly string[]> = {
   csr1000v: ['csr1000v'],
   nxos: ['n9k', 'n3k'],
   nxos64: ['n9k', 'n3k'],
+  // Kickstart + system pairs (n5000-uk9-kickstart.7.3.8.N1.1.bin with n5000-uk9.7.3.8.N1.1.bin).
+  n3000: ['n3k'],
+  n5000: ['n5k'],
+  n6000: ['n6k'],
 };
 
 const IMAGE_OS: Record<'ios' | 'iosxe' | 'nxos', OsFamily> = { ios: 'ios', iosxe: 'ios-xe', nxos: 'nx-os' };
@@ -101,4 +105,43 @@ export function upgradeDirection(running: string | null | undefined, target: str
 /** The refusal of a downgrade that was not asked for explicitly. */
 export function downgradeRefusal(hostname: string, running: string, target: string): string {
   return `${target} is a downgrade from ${running}, which ${hostname} runs: refused unless the request says allowDowngrade: true (CLI --allow-downgrade)`;
+}
+
+/** What a kickstart + system pair check needs of an image: its file name, type and release. */
+export interface PairImage {
+  fileName: string;
+  imageType: string;
+  version: string;
+}
+
+/**
+ * Why `kickstart` cannot go with `system`, or undefined: it must be a kickstart image, the system
+ * image must not be one, and both must be of one platform and one release (a kickstart of another
+ * release does not boot the system image: the switch stops at its loader).
+ */
+export function kickstartPairMismatch(system: PairImage, kickstart: PairImage): string | undefined {
+  if (kickstart.imageType !== 'kickstart') return `${kickstart.fileName} is a ${kickstart.imageType} image, not a kickstart image`;
+  if (system.imageType === 'kickstart') return `${system.fileName} is a kickstart image: the upgrade's image is the system image, the kickstart goes with it`;
+  if (kickstart.version !== system.version) {
+    return `kickstart ${kickstart.fileName} is release ${kickstart.version}, system ${system.fileName} is ${system.version}: a kickstart boots only the system image of its own release`;
+  }
+  const platformOf = (name: string) => describeImageFileName(name)?.platform;
+  const [k, s] = [platformOf(kickstart.fileName), platformOf(system.fileName)];
+  if (k && s && k !== s) return `kickstart ${kickstart.fileName} is for ${k}, system ${system.fileName} for ${s}`;
+  return undefined;
+}
+
+/**
+ * Why the images offered do not suit how the device boots, or undefined: a device that booted a
+ * kickstart image (show version's `kickstart image file is:`) takes only a kickstart + system
+ * pair, a device that boots one image never gets a pair.
+ */
+export function bootStyleMismatch(hostname: string, runningKickstart: string | undefined, offered: { system: string; kickstart?: string }): string | undefined {
+  if (runningKickstart && !offered.kickstart) {
+    return `${hostname} boots kickstart ${runningKickstart} with its system image: it needs a kickstart + system pair, and ${offered.system} comes without a kickstart image (import its kickstart of the same release, or name it with kickstartImageId)`;
+  }
+  if (!runningKickstart && offered.kickstart) {
+    return `${hostname} boots a single image (no kickstart image in show version): it takes no kickstart image, and ${offered.kickstart} was offered with ${offered.system}`;
+  }
+  return undefined;
 }

@@ -19,6 +19,10 @@
 //                    C9800-80-rommon.17.3.1r.SPA.pkg
 //   NX-OS            nxos.9.3.10.bin, nxos64-cs.10.2.5.M.bin, nxos64-msll.10.4.1.F.bin, nxos.7.0.3.I7.9.bin,
 //                    SMU nxos.CSCvr09175-n9k_ALL-1.0.0-9.3.3.lib32_n9000.rpm
+//   NX-OS pairs      n3000-uk9-kickstart.6.0.2.U6.10.bin + n3000-uk9.6.0.2.U6.10.bin (Nexus 3000 on 6.x),
+//                    n5000-uk9-kickstart.7.3.8.N1.1.bin + n5000-uk9.7.3.8.N1.1.bin (Nexus 5500/5600),
+//                    n6000-uk9-kickstart.7.3.8.N1.1.bin + n6000-uk9.7.3.8.N1.1.bin: a kickstart image
+//                    and a system image of one release, installed together (`install all kickstart … system …`)
 
 /**
  * File names that may be interpolated into a device CLI (`copy … flash:<name>`) or a path.
@@ -34,7 +38,8 @@ export function isSafeFileName(name: string): boolean {
 export const SAFE_FILE_NAME_RULE =
   'letters, digits and . _ + - only (1-128 characters, starting with a letter or digit, no "..")';
 
-export const IMAGE_TYPES = ['base', 'SMU', 'subpackage', 'ROMMON', 'APSP', 'APDP'] as const;
+/** `kickstart`: the NX-OS kickstart image that boots with a system image (the `base`) of its release. */
+export const IMAGE_TYPES = ['base', 'SMU', 'subpackage', 'ROMMON', 'APSP', 'APDP', 'kickstart'] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];
 
 export interface ImageNameInfo {
@@ -45,7 +50,7 @@ export interface ImageNameInfo {
 
 export interface ImageFileInfo extends ImageNameInfo {
   os: 'ios' | 'iosxe' | 'nxos';
-  /** A guess from the name: base image, SMU, install-mode subpackage, ROMMON or AP pack. */
+  /** A guess from the name: base image, SMU, install-mode subpackage, ROMMON, AP pack or NX-OS kickstart. */
   imageType: ImageType;
   /** universalk9, ipbasek9, entservicesk9, universalk9_npe, universalk9_wlc, iosxe, iosxe_npe, lite_iosxe, cs… */
   featureSet?: string;
@@ -73,6 +78,8 @@ const CLASSIC_IOS_NAME =
 const NXOS_NAME = /^(nxos(?:64)?)(?:-([a-z0-9]+))?\.(\d+)\.(\d+)\.(\d+[a-z]?)(?:\.([A-Z])(\d+)\.(\d+[a-z]?)|\.([A-Z]))?\.bin$/i;
 // nxos.CSCvr09175-n9k_ALL-1.0.0-9.3.3.lib32_n9000.rpm
 const NXOS_SMU_NAME = /^(nxos(?:64)?)\.(CSC[a-z]{2}\d{5})-[a-z0-9_]+-[\d.]+-(\d+)\.(\d+)\.(\d+[a-z]?)\.lib32_n9000\.rpm$/i;
+// n5000-uk9-kickstart.7.3.8.N1.1.bin / n5000-uk9.7.3.8.N1.1.bin → 7.3(8)N1(1); n3000-uk9.6.0.2.U6.10.bin → 6.0(2)U6(10)
+const NXOS_PAIR_NAME = /^(n[356]000)-([a-z0-9]+)(-kickstart)?\.(\d+)\.(\d+)\.(\d+[a-z]?)\.([A-Z])(\d+)\.(\d+[a-z]?)\.bin$/i;
 // isr4200_rommon_1612_1r_SPA.pkg → 16.12(1r)
 const ROMMON_UNDERSCORE = /^([a-z0-9]+)(?:_[a-z0-9]+)*_rommon_(\d{2})(\d{1,2})_(\d+r)_SPA\.pkg$/i;
 // asr1000-rommon.169-1r.SPA.pkg → 16.9(1r)
@@ -141,6 +148,17 @@ export function describeImageFileName(fileName: string): ImageFileInfo | undefin
       os: 'nxos',
       imageType: 'base',
       ...(featureSet ? { featureSet: featureSet.toLowerCase() } : {}),
+    };
+  }
+  const pair = NXOS_PAIR_NAME.exec(fileName);
+  if (pair) {
+    const [, platform, featureSet, kickstart, maj, min, patch, train, trainNo, rebuild] = pair;
+    return {
+      platform: platform!.toLowerCase(),
+      version: `${maj}.${min}(${patch})${train!.toUpperCase()}${trainNo}(${rebuild})`,
+      os: 'nxos',
+      imageType: kickstart ? 'kickstart' : 'base',
+      featureSet: featureSet!.toLowerCase(),
     };
   }
   const nxSmu = NXOS_SMU_NAME.exec(fileName);

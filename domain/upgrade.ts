@@ -58,6 +58,11 @@ export interface UpgradeInput {
    * resolved when the upgrade was requested: activated one by one once the image runs.
    */
   addOns?: ImageRef[];
+  /**
+   * NX-OS with separate images (Nexus 3000 on 6.x, 5000, 6000): the kickstart image of `image`'s
+   * release, copied and verified with it and installed with `install all kickstart … system …`.
+   */
+  kickstart?: ImageRef;
   /** When to distribute and when to activate (default: both now). Reschedulable while it waits. */
   plan?: UpgradePlan;
   /** The campaign this upgrade belongs to, if any (search attribute NetswimCampaign). */
@@ -87,6 +92,8 @@ export interface DeviceInventory {
    */
   runningImagePath?: string;
   os: OsFamily;
+  /** NX-OS with separate images: the kickstart image file it booted (show version's `kickstart image file is:`). */
+  kickstartImage?: string;
   /** IOS-XE: INSTALL boots packages.conf, BUNDLE a .bin. */
   installMode?: 'INSTALL' | 'BUNDLE';
   uptimeSeconds: number;
@@ -152,6 +159,8 @@ export interface UpgradeResult {
   fromVersion: string;
   toVersion: string;
   runningImage: string;
+  /** NX-OS with separate images: the kickstart image the device runs at the end. */
+  kickstartImage?: string;
   bootVariables: string[];
   checks: CheckResult[];
   /** Golden add-ons this upgrade activated (file names), in order. */
@@ -260,6 +269,14 @@ export function activationMethodOf(device: Pick<DeviceInventory, 'os' | 'install
 export function runsTarget(device: Pick<DeviceInventory, 'version' | 'runningImage' | 'installMode'>, image: Pick<ImageRef, 'fileName' | 'version'>): boolean {
   if (!sameVersion(device.version, image.version)) return false;
   return device.installMode === 'INSTALL' && /\.conf$/i.test(device.runningImage) ? true : device.runningImage === image.fileName;
+}
+
+/**
+ * Whether the device runs the pair: the system image (runsTarget) and, where a kickstart is part of
+ * the upgrade, that kickstart file too; without one, the device must boot no kickstart at all.
+ */
+export function runsPair(device: Pick<DeviceInventory, 'version' | 'runningImage' | 'installMode' | 'kickstartImage'>, image: Pick<ImageRef, 'fileName' | 'version'>, kickstart: Pick<ImageRef, 'fileName'> | undefined): boolean {
+  return runsTarget(device, image) && device.kickstartImage === kickstart?.fileName;
 }
 
 /** The add-ons the device does not show as active (`show install summary`), in their order. */

@@ -46,6 +46,10 @@ export interface PlatformDriver {
   /** Whether netswim may delete unused images on its own to make room (flash cleanup). */
   readonly autoCleanup: boolean;
   activationMethod(installMode: 'INSTALL' | 'BUNDLE' | undefined): ActivationMethod;
-  /** The command of an activation method that reloads by itself; undefined for the boot variable. */
-  installCommand(method: ActivationMethod, filesystem: string, fileName: string): InstallCommand | undefined;
+  /**
+   * The command of an activation method that reloads by itself; undefined for the boot variable.
+   * `kickstart`: the kickstart image installed with `fileName` (the system image), where the
+   * platform boots two images; undefined where it has no such command.
+   */
+  installCommand(method: ActivationMethod, filesystem: string, fileName: string, kickstart?: string): InstallCommand | undefined;
 }

@@ -1,4 +1,6 @@
-// NX-OS: images on bootflash:, activated by `install all nxos …`, which reloads by itself.
+// NX-OS: images on bootflash:, activated by `install all nxos …` (one image: Nexus 9000, 3000 on
+// 7.x and later) or `install all kickstart … system …` (a kickstart and a system image: Nexus 3000
+// on 6.x, 5000, 6000), which reload by themselves.
 import type { PlatformDriver } from './driver.ts';
 import { bootFilesystemOfVersion } from './filesystem.ts';
 
@@ -14,12 +16,14 @@ export const nxosDriver: PlatformDriver = {
   keepsReloadMarker: false,
   autoCleanup: false,
   activationMethod: () => 'install-all',
-  installCommand: (method, filesystem, fileName) =>
+  installCommand: (method, filesystem, fileName, kickstart) =>
     method === 'install-all'
       ? {
-          command: `install all nxos ${filesystem}:${fileName}`,
+          command: kickstart ? `install all kickstart ${filesystem}:${kickstart} system ${filesystem}:${fileName}` : `install all nxos ${filesystem}:${fileName}`,
+          // The same question on both: "Switch will be reloaded for disruptive upgrade." then this.
           answers: [{ prompt: /Do you want to continue with the installation \(y\/n\)\?\s*\[n\]\s*$/, reply: 'y' }],
-          failure: /-- FAIL|Return code 0x[0-9a-f]+ \((.*)\)|Install is aborted/i,
+          // A failed step prints `-- FAIL.` and `Return code 0x… (reason)` (or "Install has failed."): nothing is installed.
+          failure: /-- FAIL|Return code 0x[0-9a-f]+ \((.*)\)|Install has failed|Install is aborted/i,
         }
       : undefined,
 };

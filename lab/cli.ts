@@ -35,6 +35,7 @@ import {
   processesCpu,
   type PlatformContext,
 } from './formats-platforms.ts';
+import { installAllKickstart, kickstartShowBoot, kickstartShowVersion } from './nxos-kickstart.ts';
 import { hashNumber, identityOf, smuOfFile } from './platform.ts';
 import { packageFilesOf, versionOfBasePackage } from './platforms.ts';
 import type { Terminal } from './terminal.ts';
@@ -500,6 +501,7 @@ export class CliSession {
 
   private showVersion(): string[] {
     if (this.family === 'ios') return this.device.profile.accessSwitch ? catalystClassicShowVersion(this.platformContext()) : classicShowVersion(this.platformContext());
+    if (this.device.profile.kickstart) return kickstartShowVersion(this.platformContext());
     if (this.family === 'nx-os') return nxosShowVersion(this.platformContext());
     if (this.device.profile.iosXeRouter) return asrShowVersion(this.platformContext());
     return showVersion({
@@ -516,6 +518,7 @@ export class CliSession {
     const s = this.device.snapshot;
     if (this.device.profile.accessSwitch) return catalystClassicShowBoot(s.savedBootVariables);
     if (this.family === 'ios') return classicShowBootvar(s.savedBootVariables, this.device.configRegister, this.device.nextConfigRegister);
+    if (this.device.profile.kickstart) return kickstartShowBoot(s);
     if (this.family === 'nx-os') return nxosShowBoot(s.bootVariables, s.savedBootVariables);
     if (this.device.profile.iosXeRouter) return asrShowBoot(s.savedBootVariables, this.device.configRegister, this.device.nextConfigRegister);
     return showBoot(s.bootVariables, s.savedBootVariables);
@@ -797,6 +800,7 @@ export class CliSession {
 
   /** NX-OS `install all nxos bootflash:<image>`: compatibility checks, question, reload into it. */
   private async installAll(args: Token[]): Promise<void> {
+    if (this.device.profile.kickstart) return this.installAllPair(args);
     const words = args.map((a) => a.text.toLowerCase());
     const at = words.indexOf('nxos');
     const target = at >= 0 ? args[at + 1] : undefined;
@@ -883,6 +887,29 @@ export class CliSession {
     this.device.setBootImage(name);
     this.ended = true;
     this.host.reload();
+  }
+
+  /** `install all kickstart … system …` on a kickstart + system platform (lab/nxos-kickstart.ts). */
+  private installAllPair(args: Token[]): Promise<void> {
+    return installAllKickstart(
+      {
+        out: (lines) => this.out(lines),
+        ask: (question) => this.ask(question),
+        profile: this.device.profile,
+        version: this.device.version,
+        runningKickstart: this.device.snapshot.kickstart?.running ?? '',
+        file: (path) => {
+          const name = this.device.localName(path);
+          return name ? this.device.findFile(name) : undefined;
+        },
+        installAndReload: (kickstart, system) => {
+          this.device.setBootPair(kickstart, system);
+          this.ended = true;
+          this.host.reload();
+        },
+      },
+      args.map((a) => a.text),
+    );
   }
 
   private async copyRunStart(): Promise<string[] | void> {

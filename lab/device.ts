@@ -208,6 +208,7 @@ export class SimDevice {
       hostname: this.hostname,
       version: this.version,
       runningImage: this.state.runningImage,
+      ...(this.state.kickstart ? { runningKickstart: this.state.kickstart.running, savedKickstartBootVariables: [...this.state.kickstart.saved] } : {}),
       bootVariables: [...this.state.bootVariables],
       savedBootVariables: [...this.state.savedBootVariables],
       flash: this.state.flash.map((f) => ({ name: f.name, size: f.size, md5: f.md5 })),
@@ -507,13 +508,37 @@ export class SimDevice {
     this.changed();
   }
 
+  /** NX-OS `install all kickstart bootflash:<k> system bootflash:<s>`: both boot variables become the pair, saved. */
+  setBootPair(kickstart: string, system: string): void {
+    const entry = `${this.profile.filesystem}:${kickstart}`;
+    this.state.kickstart = { running: this.state.kickstart?.running ?? '', boot: [entry], saved: [entry] };
+    this.setBootImage(system);
+  }
+
+  /**
+   * The kickstart the loader boots with `system`: the saved kickstart variable's file when it is on
+   * flash, sound and of the system image's release; undefined (the switch stays at its loader) otherwise.
+   */
+  private chooseKickstart(system: string | undefined): string | undefined {
+    const ks = this.profile.kickstart;
+    const name = this.state.kickstart?.saved.map(anyFileName)[0];
+    const entry = name === undefined ? undefined : this.findFile(name);
+    if (!ks || !system || !entry || entry.corrupt || entry.name === this.faults.badImage) return undefined;
+    return ks.versionOfImage(entry.name) === this.profile.versionOfImage(system) ? entry.name : undefined;
+  }
+
   completeBoot(now = new Date()): void {
     const releaseBefore = this.version;
     if (this.state.pendingInstalledVersion) {
       this.state.installedVersion = this.state.pendingInstalledVersion;
       delete this.state.pendingInstalledVersion;
     }
-    const image = this.chooseBootImage();
+    let image = this.chooseBootImage();
+    if (this.state.kickstart) {
+      const kickstart = this.chooseKickstart(image);
+      if (!kickstart) image = undefined;
+      this.state.kickstart = { ...this.state.kickstart, running: kickstart ?? '', boot: [...this.state.kickstart.saved] };
+    }
     this.state.runningImage = image ?? '';
     this.state.reloadCount += 1;
     this.state.bootedAt = now.toISOString();

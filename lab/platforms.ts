@@ -3,6 +3,7 @@
 // and whether it boots a bundle or an INSTALL-mode `packages.conf`. Pure and deterministic.
 import { CAT9300, hashNumber, versionOfImage as cat9kVersion } from './platform.ts';
 import type { LabPlatform } from './types.ts';
+import { N5548_PROFILE } from './nxos-kickstart.ts';
 
 export type PlatformFamily = 'ios-xe' | 'ios' | 'nx-os';
 
@@ -39,6 +40,11 @@ export interface PlatformProfile {
   versionOfImage(fileName: string): string | undefined;
   /** Declared size of a synthetic (byte-less) image file. */
   imageSize(fileName: string): number;
+  /**
+   * NX-OS with separate images (Nexus 5000, 3000 on 6.x): the kickstart image it ships with and
+   * the release a kickstart file boots; `defaultImage` and `versionOfImage` are the system image's.
+   */
+  kickstart?: { defaultImage: string; versionOfImage(fileName: string): string | undefined };
 }
 
 // c2900-universalk9-mz.SPA.152-4.M7.bin → 15.2(4)M7
@@ -225,6 +231,7 @@ export const PLATFORMS: Record<LabPlatform, PlatformProfile> = {
     versionOfImage: asr1001xVersion,
     imageSize: (name) => 700_000_000 + (hashNumber(name) % 40_000_000),
   },
+  n5548: N5548_PROFILE,
 };
 
 export function profileOf(platform: LabPlatform): PlatformProfile {

@@ -32,6 +32,8 @@ export interface DeviceState {
   savedBootVariables: string[];
   /** Empty string while the device sits in ROMMON (nothing bootable). */
   runningImage: string;
+  /** Kickstart + system platforms: the kickstart booted, and its boot variable (running, startup config). */
+  kickstart?: { running: string; boot: string[]; saved: string[] };
   bootedAt: string;
   reloadCount: number;
   lastReloadReason: string;
@@ -72,9 +74,10 @@ export function initialState(spec: DeviceSpec, now: Date): DeviceState {
   const installedAt = new Date(bootedAt.getTime() - (1 + (seed % 20)) * DAY);
   const baseInode = 475_137 + (seed % 500);
   const installVersion = profile.installMode ? profile.versionOfImage(image) : undefined;
+  const kickstart = profile.kickstart ? (spec.runningKickstart ?? profile.kickstart.defaultImage) : undefined;
   const imageFiles = installVersion
     ? [...packageFilesOf(profile, installVersion), { name: 'packages.conf', size: 7_179 }]
-    : [{ name: image, size: profile.imageSize(image) }];
+    : [...(kickstart ? [{ name: kickstart, size: profile.imageSize(kickstart) }] : []), { name: image, size: profile.imageSize(image) }];
   const imageNames = new Set(imageFiles.map((f) => f.name));
   const files = [...profile.defaultFiles, ...imageFiles];
   const flash: FlashEntry[] = files.map((f, i) => ({
@@ -95,6 +98,7 @@ export function initialState(spec: DeviceSpec, now: Date): DeviceState {
     bootVariables: [`${profile.filesystem}:${boot}`],
     savedBootVariables: [`${profile.filesystem}:${boot}`],
     runningImage: boot,
+    ...(kickstart ? { kickstart: { running: kickstart, boot: [`${profile.filesystem}:${kickstart}`], saved: [`${profile.filesystem}:${kickstart}`] } } : {}),
     bootedAt: bootedAt.toISOString(),
     reloadCount: 0,
     lastReloadReason: 'PowerOn',

@@ -5,11 +5,12 @@
  * Platforms the lab can simulate: Catalyst 9300 on IOS-XE in BUNDLE mode (`cat9300`) or INSTALL
  * mode (`cat9300-install`), an ISR G2 router on classic IOS 15 (`isr2900`), a Catalyst 2960-X
  * on classic IOS (`c2960x`), a Nexus 9000 on NX-OS (`n9k`), an ASR 1001-X router on IOS-XE in
- * INSTALL mode on `bootflash:` (`asr1000-install`).
+ * INSTALL mode on `bootflash:` (`asr1000-install`), a Nexus 5548 on NX-OS 7.x with a kickstart and a
+ * system image (`n5548`).
  */
-export type LabPlatform = 'cat9300' | 'cat9300-install' | 'isr2900' | 'c2960x' | 'n9k' | 'asr1000-install';
+export type LabPlatform = 'cat9300' | 'cat9300-install' | 'isr2900' | 'c2960x' | 'n9k' | 'asr1000-install' | 'n5548';
 
-export const LAB_PLATFORMS: readonly LabPlatform[] = ['cat9300', 'cat9300-install', 'isr2900', 'c2960x', 'n9k', 'asr1000-install'];
+export const LAB_PLATFORMS: readonly LabPlatform[] = ['cat9300', 'cat9300-install', 'isr2900', 'c2960x', 'n9k', 'asr1000-install', 'n5548'];
 
 export interface DeviceSpec {
   hostname: string;
@@ -26,6 +27,8 @@ export interface DeviceSpec {
   role?: string;
   /** Image the device runs when its state is first created (default: the platform's image). */
   runningImage?: string;
+  /** Kickstart + system platforms: the kickstart it runs when its state is first created (default: the platform's). */
+  runningKickstart?: string;
   /** Flash capacity in bytes (default: the platform's). */
   flashSizeBytes?: number;
   /** How long a reload keeps the device unreachable (default 5000 ms). */
@@ -92,8 +95,11 @@ export interface DeviceStateView {
   hostname: string;
   /** Version the device runs now, as `show version` prints it (e.g. 17.06.05). */
   version: string;
-  /** File name (without `flash:`) of the image the device booted. */
+  /** File name (without `flash:`) of the image the device booted (the system image where there is a kickstart). */
   runningImage: string;
+  /** Kickstart + system platforms: the kickstart image it booted, and the kickstart boot variable saved for the next reload. */
+  runningKickstart?: string;
+  savedKickstartBootVariables?: string[];
   /** Boot variable in the running configuration, in order, as `flash:<file>` entries. */
   bootVariables: string[];
   /** Boot variable saved in the startup configuration (what the next reload uses). */

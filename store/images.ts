@@ -137,7 +137,7 @@ export async function setImageIntegrity(db: Queryable, id: string, integrity: In
 /** Whether upgrades or add-ons still refer to the image (the record must stay). */
 export async function imageReferences(db: Queryable, id: string): Promise<{ upgrades: number; addOns: number }> {
   const rows = await db.query<{ upgrades: string | number; add_ons: string | number }>(
-    `SELECT (SELECT count(*) FROM upgrades WHERE image_id = $1) AS upgrades,
+    `SELECT (SELECT count(*) FROM upgrades WHERE image_id = $1 OR kickstart_image_id = $1) AS upgrades,
             (SELECT count(*) FROM images WHERE base_image_id = $1) AS add_ons`,
     [id],
   );
@@ -168,7 +168,7 @@ export async function updateImage(db: Queryable, id: string, changes: ImageChang
 }
 
 /**
- * SMUs and AP packs name the release they patch (cat9k_iosxe.17.09.04a.CSCwh87343.SPA.smu.bin):
+ * SMUs and AP packs name the release they patch, an NX-OS kickstart the release of its system image (cat9k_iosxe.17.09.04a.CSCwh87343.SPA.smu.bin):
  * links unlinked add-ons to the one base image of the same platform and version, in both
  * directions (an add-on imported after its base, or a base imported after its add-ons). When two
  * base images would fit, nothing is linked and the operator chooses (PATCH /images/:id).
@@ -178,7 +178,7 @@ export async function linkAddOnsToBases(db: Queryable): Promise<number> {
     `UPDATE images a SET base_image_id = (
         SELECT b.id FROM images b
          WHERE b.image_type = 'base' AND b.platform = a.platform AND b.version = a.version)
-      WHERE a.image_type IN ('SMU', 'APSP', 'APDP') AND a.base_image_id IS NULL
+      WHERE a.image_type IN ('SMU', 'APSP', 'APDP', 'kickstart') AND a.base_image_id IS NULL
         AND a.platform IS NOT NULL AND a.version IS NOT NULL
         AND (SELECT count(*) FROM images b
               WHERE b.image_type = 'base' AND b.platform = a.platform AND b.version = a.version) = 1

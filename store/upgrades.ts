@@ -5,6 +5,8 @@ export interface UpgradeRecord {
   workflowId: string;
   deviceId: string;
   imageId: string;
+  /** NX-OS with separate images: the kickstart image installed with the system image `imageId`. */
+  kickstartImageId?: string;
   requestedBy: string;
   requestedAt: string;
 }
@@ -13,15 +15,17 @@ interface UpgradeRow {
   workflow_id: string;
   device_id: string;
   image_id: string;
+  kickstart_image_id: string | null;
   requested_by: string;
   requested_at: Date | string;
 }
 
 export async function recordUpgrade(db: Queryable, upgrade: Omit<UpgradeRecord, 'requestedAt'>): Promise<void> {
-  await db.query('INSERT INTO upgrades (workflow_id, device_id, image_id, requested_by) VALUES ($1, $2, $3, $4)', [
+  await db.query('INSERT INTO upgrades (workflow_id, device_id, image_id, kickstart_image_id, requested_by) VALUES ($1, $2, $3, $4, $5)', [
     upgrade.workflowId,
     upgrade.deviceId,
     upgrade.imageId,
+    upgrade.kickstartImageId ?? null,
     upgrade.requestedBy,
   ]);
 }
@@ -34,6 +38,7 @@ export async function getUpgrade(db: Queryable, workflowId: string): Promise<Upg
       workflowId: row.workflow_id,
       deviceId: row.device_id,
       imageId: row.image_id,
+      ...(row.kickstart_image_id ? { kickstartImageId: row.kickstart_image_id } : {}),
       requestedBy: row.requested_by,
       requestedAt: new Date(row.requested_at).toISOString(),
     }

@@ -39,6 +39,7 @@ const EXPECTED: Record<LabPlatform, { version: string; image: string; fs: string
   c2960x: { version: '15.2(2)E7', image: 'flash:c2960x-universalk9-mz.152-2.E7/c2960x-universalk9-mz.152-2.E7.bin', fs: 'flash', register: '0xF' },
   n9k: { version: '10.2(5)', image: 'bootflash:///nxos64-cs.10.2.5.M.bin', fs: 'bootflash' },
   'asr1000-install': { version: '17.06.05', image: 'bootflash:packages.conf', fs: 'bootflash', mode: 'INSTALL', register: '0x2102' },
+  n5548: { version: '7.1(4)N1(1)', image: 'bootflash:///n5000-uk9.7.1.4.N1.1.bin', fs: 'bootflash' },
 };
 
 void describe('lab platforms: real formats, read by netswim parsers', () => {
@@ -66,6 +67,7 @@ void describe('lab platforms: real formats, read by netswim parsers', () => {
         spec('p-2960x', 'c2960x'),
         spec('p-n9k', 'n9k'),
         spec('p-asr', 'asr1000-install'),
+        spec('p-n5k', 'n5548'),
       ],
     });
   });
@@ -99,6 +101,7 @@ void describe('lab platforms: real formats, read by netswim parsers', () => {
     ['p-2960x', 'c2960x'],
     ['p-n9k', 'n9k'],
     ['p-asr', 'asr1000-install'],
+    ['p-n5k', 'n5548'],
   ] as const) {
     void it(`${platform}: show version, dir and show boot parse to the device state`, async () => {
       const expected = EXPECTED[platform];
@@ -131,6 +134,16 @@ void describe('lab platforms: real formats, read by netswim parsers', () => {
       if (platform === 'n9k') {
         assert.match(bootText, /^Boot Variables on next reload:\n\n\nsup-1\nNXOS variable = bootflash:\/nxos64-cs\.10\.2\.5\.M\.bin\nBoot POAP Disabled$/m);
         assert.match(dirText, /^Usage for bootflash:\/\/sup-local\n\s*\d+ bytes used\n\s*\d+ bytes free\n\s*\d+ bytes total$/m);
+      }
+      if (platform === 'n5548') {
+        // The Nexus5548 capture's shape: kickstart and system lines, both image files named.
+        assert.equal(version.kickstartImage, 'bootflash:///n5000-uk9-kickstart.7.1.4.N1.1.bin');
+        assert.equal(state.runningKickstart, 'n5000-uk9-kickstart.7.1.4.N1.1.bin');
+        assert.match(text, /^ {2}kickstart: version 7\.1\(4\)N1\(1\)\n {2}system: {4}version 7\.1\(4\)N1\(1\)$/m);
+        assert.match(text, /^ {2}cisco Nexus5548 Chassis \("O2 32X10GE\/Modular Universal Platform Supervisor"\)$/m);
+        assert.deepEqual(parseShowBoot(bootText).kickstart, ['bootflash:n5000-uk9-kickstart.7.1.4.N1.1.bin']);
+        assert.match(bootText, /^kickstart variable = bootflash:\/n5000-uk9-kickstart\.7\.1\.4\.N1\.1\.bin\nsystem variable = bootflash:\/n5000-uk9\.7\.1\.4\.N1\.1\.bin$/m);
+        assert.equal(familyOfModel(chassisOf(parseShowInventory(await s.run('show inventory')))?.pid ?? '')?.family, 'n5k');
       }
       if (platform === 'isr2900') {
         assert.match(bootText, /^BOOT variable = flash:c2900-universalk9-mz\.SPA\.152-4\.M7\.bin,1;$/m);
@@ -166,7 +179,7 @@ void describe('lab platforms: real formats, read by netswim parsers', () => {
         assert.equal(familyOfModel(chassis.pid)?.family, 'asr1000');
         assert.match(await s.run('dir flash:'), /%Error opening flash: \(No such file or directory\)/);
       }
-      if (platform !== 'n9k') {
+      if (platform !== 'n9k' && platform !== 'n5548') {
         const md5 = parseVerifyMd5(await s.run(`verify /md5 ${expected.fs}:${state.runningImage}`));
         assert.equal(md5, state.flash.find((f) => f.name === state.runningImage)?.md5);
       }

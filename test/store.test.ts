@@ -30,7 +30,7 @@ describe('database', () => {
   it('applies migrations once and records them', async () => {
     assert.deepEqual(await applyMigrations(db), [], 'a second run applies nothing');
     const rows = await db.query<{ name: string }>('SELECT name FROM schema_migrations');
-    assert.deepEqual(rows.map((r) => r.name), ['001_images_devices_upgrades.sql', '002_device_current_upgrade.sql', '003_url_imports.sql', '004_golden_kgv.sql', '005_sites_inventory.sql', '006_flash_cleanup_audit.sql', '007_custom_checks.sql', '008_distribution_servers.sql', '009_image_vendor.sql', '010_maintenance_windows.sql', '011_itsm_changes.sql', '012_campaigns.sql', '013_device_host_keys.sql', '014_operator_audit.sql']);
+    assert.deepEqual(rows.map((r) => r.name), ['001_images_devices_upgrades.sql', '002_device_current_upgrade.sql', '003_url_imports.sql', '004_golden_kgv.sql', '005_sites_inventory.sql', '006_flash_cleanup_audit.sql', '007_custom_checks.sql', '008_distribution_servers.sql', '009_image_vendor.sql', '010_maintenance_windows.sql', '011_itsm_changes.sql', '012_campaigns.sql', '013_device_host_keys.sql', '014_operator_audit.sql', '015_kickstart_images.sql']);
   });
 
   it('keeps data across a reopen of the same PGlite folder', async () => {

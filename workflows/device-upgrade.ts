@@ -21,12 +21,13 @@ import { STAGE } from '../domain/search-attributes.ts';
 import { summarizePrechecks } from '../domain/prechecks/types.ts';
 import { checkGoldenSmus } from '../domain/prechecks/golden-smus.ts';
 import { diffSnapshots } from '../domain/postchecks.ts';
-import { downgradeRefusal, osMismatch, upgradeDirection } from '../domain/image-fit.ts';
+import { bootStyleMismatch, downgradeRefusal, osMismatch, upgradeDirection } from '../domain/image-fit.ts';
 import {
   activationMethodOf,
   runningImagePathOf,
   missingAddOns,
   plannedBootVariables,
+  runsPair,
   runsTarget,
   type ActivationMethod,
   stagePercent,
@@ -162,7 +163,7 @@ async function closeChange(gate: UpgradeGate, state: ChangeOutcomeState, workNot
 }
 
 async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<UpgradeResult> {
-  const { image } = input;
+  const { image, kickstart } = input;
   const deviceId = input.device.deviceId;
   const addOns = input.addOns ?? [];
   const status: UpgradeStatus = {
@@ -263,12 +264,20 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
         note('inventory', `downgrade from ${before.version} to ${image.version}, allowed by the request`);
       }
     }
+    // NX-OS kickstart + system: a device that boots a kickstart takes only a pair, one that boots
+    // a single image never gets one.
+    if (patched('kickstart-pair')) {
+      const style = bootStyleMismatch(input.device.hostname, before.kickstartImage, { system: image.fileName, ...(kickstart ? { kickstart: kickstart.fileName } : {}) });
+      if (style) fail(`the image does not fit the device: ${style}`);
+      const misfit = kickstart && osMismatch(input.device.hostname, before.os, kickstart.fileName);
+      if (misfit) fail(`the kickstart image does not fit the device: ${misfit}`);
+    }
 
     // Golden add-ons need INSTALL mode. Where the device cannot take them and the operator turned
     // the golden-smus check off, they are left out; otherwise the check stops the upgrade.
     const takesAddOns = activationMethodOf(before) === 'install-add-activate-commit';
     const addOnsOff = !takesAddOns && (input.disabledChecks ?? []).includes('golden-smus');
-    const imageRuns = runsTarget(before, image);
+    const imageRuns = kickstart ? runsPair(before, image, kickstart) : runsTarget(before, image);
     // A new release starts without add-ons; on the image already running, only the missing ones.
     const pending = addOnsOff ? [] : imageRuns ? missingAddOns(before, addOns) : addOns;
     alreadyActive = addOns.filter((a) => !pending.includes(a) && (before?.activeAddOns ?? []).includes(a.fileName)).map((a) => a.fileName);
@@ -279,7 +288,7 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
       const withAddOns = alreadyActive.length > 0 ? ` with its golden add-ons ${alreadyActive.join(', ')} active` : '';
       const left = addOnsOff && addOns.length > 0 ? ` (golden add-ons ${addOns.map((a) => a.fileName).join(', ')} not activated: golden-smus is turned off and the device is not in INSTALL mode)` : '';
       enter('done', `${input.device.hostname} already runs ${image.version}${withAddOns}${left}`);
-      return result('already-running', before.version, before.runningImage, before.bootVariables);
+      return result('already-running', before.version, before.runningImage, before.bootVariables, before.kickstartImage);
     }
     if (imageRuns) note('inventory', `${input.device.hostname} already runs ${image.version}; golden add-ons missing: ${pending.map((a) => a.fileName).join(', ')}`);
 
@@ -289,8 +298,13 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
     // device), so the copy starts as soon as both are done. When a check fails the staging is
     // left to finish or stop with the workflow; the next staging skips or replaces its file.
     const stagingImage = !imageRuns && patched('stage-during-prechecks') ? startStaging(image) : undefined;
-    enter('precheck', `readiness checks on ${input.device.hostname} for ${imageRuns ? pending.map((a) => a.fileName).join(', ') : image.fileName}`);
-    const precheckRequest = { deviceId, image: incoming, ...(input.disabledChecks ? { disabledChecks: input.disabledChecks } : {}) };
+    enter('precheck', `readiness checks on ${input.device.hostname} for ${imageRuns ? pending.map((a) => a.fileName).join(', ') : kickstart ? `${kickstart.fileName} and ${image.fileName}` : image.fileName}`);
+    const precheckRequest = {
+      deviceId,
+      image: incoming,
+      ...(kickstart && incoming === image ? { companions: [kickstart] } : {}),
+      ...(input.disabledChecks ? { disabledChecks: input.disabledChecks } : {}),
+    };
     // One activity for the prechecks and the custom checks before distribution (one server round
     // trip and one SSH session less per device); histories from before run the two activities.
     const readinessInOne = patched('readiness-with-custom-checks');
@@ -314,6 +328,8 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
     let current: DeviceInventory;
     let preHealth: Awaited<ReturnType<typeof checkpoint>>;
     if (!imageRuns) {
+      // The kickstart first: the system image's copy then runs the checks after distribution.
+      if (kickstart) await distribute(kickstart, filesystem);
       // The custom checks after distribution run in the copy's session (one activity less per
       // device); histories from before run them as their own activity.
       if (patched('post-distribution-checks-in-copy')) status.checks.push(...(await distribute(image, filesystem, stagingImage, true)));
@@ -323,8 +339,8 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
       }
       if (!(await awaitActivation())) {
         status.outcome = 'distributed';
-        enter('done', `${image.fileName} is on ${input.device.hostname}, verified; activation not planned (distribute only)`);
-        return result('distributed', before.version, before.runningImage, before.bootVariables);
+        enter('done', `${kickstart ? `${kickstart.fileName} and ` : ''}${image.fileName} ${kickstart ? 'are' : 'is'} on ${input.device.hostname}, verified; activation not planned (distribute only)`);
+        return result('distributed', before.version, before.runningImage, before.bootVariables, before.kickstartImage);
       }
 
       preHealth = await checkpoint('pre', 'activation');
@@ -339,14 +355,20 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
         await device.setBootVariables({ deviceId, bootVariables, verifyImage: { path: `${filesystem}:${image.fileName}`, md5: image.md5 } });
         after = await reloadAndWait(before, image);
       } else {
-        enter('activate', `${ACTIVATION_TEXT[method]} ${filesystem}:${image.fileName}; the device reloads itself`);
+        const what = kickstart ? `install all kickstart ${filesystem}:${kickstart.fileName} system` : ACTIVATION_TEXT[method];
+        enter('activate', `${what} ${filesystem}:${image.fileName}; the device reloads itself`);
         const since = before;
-        after = await reloadAndWait(since, image, (proof) => activation.sendActivation({ ...proof, method, fileName: image.fileName, md5: image.md5 }));
+        const withKickstart = kickstart ? { kickstart: { fileName: kickstart.fileName, md5: kickstart.md5 } } : {};
+        after = await reloadAndWait(since, image, (proof) => activation.sendActivation({ ...proof, method, fileName: image.fileName, md5: image.md5, ...withKickstart }));
       }
       if (!runsTarget(after, image)) {
         return await rollBack(`activation failed: ${input.device.hostname} booted ${after.runningImage} (${after.version}) instead of ${image.fileName} (${image.version})`, after);
       }
-      enter('verify', `${input.device.hostname} is back running ${after.version}`);
+      // Both images must be the new ones: show version names the kickstart and the system image it booted.
+      if (kickstart && after.kickstartImage !== kickstart.fileName) {
+        return await rollBack(`activation failed: ${input.device.hostname} booted kickstart ${after.kickstartImage ?? '(none)'} instead of ${kickstart.fileName}`, after);
+      }
+      enter('verify', `${input.device.hostname} is back running ${after.version}${kickstart ? ` (kickstart ${after.kickstartImage}, system ${after.runningImage})` : ''}`);
       current = after;
       monotonicPercent = true;
       for (const addOn of pending) await distribute(addOn, filesystem);
@@ -356,7 +378,7 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
       if (!(await awaitActivation())) {
         status.outcome = 'distributed';
         enter('done', `${pending.map((a) => a.fileName).join(', ')} on ${input.device.hostname}, verified; activation not planned (distribute only)`);
-        return result('distributed', before.version, before.runningImage, before.bootVariables);
+        return result('distributed', before.version, before.runningImage, before.bootVariables, before.kickstartImage);
       }
       preHealth = await checkpoint('pre', 'activation');
       status.health = preHealth ? { pre: preHealth } : {};
@@ -385,7 +407,7 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
     const withAddOns = activated.length > 0 ? `; golden add-ons activated: ${activated.join(', ')}` : '';
     const verb = status.downgrade ? 'downgraded' : 'upgraded';
     enter('done', imageRuns ? `${input.device.hostname} runs ${current.version}${withAddOns}` : `${input.device.hostname} ${verb} from ${before.version} to ${current.version}${withAddOns}`);
-    return result('upgraded', before.version, current.runningImage, current.bootVariables);
+    return result('upgraded', before.version, current.runningImage, current.bootVariables, current.kickstartImage);
   } catch (error) {
     if (gate.cancelled && isCancellation(error)) {
       const message = status.stage === 'approval' && status.error ? status.error : `cancelled at ${status.stage}, before activation: ${input.device.hostname} keeps running its image`;
@@ -581,8 +603,10 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
       // INSTALL mode activates the previous release's bundle again; NX-OS installs its image again.
       const file = method === 'install-all' ? previous.runningImage : previousBundle(previous);
       if (!file) return fail(`${reason}; automatic rollback needs the ${previous.version} bundle on ${fs}:, which is not there (INSTALL mode expanded it)`);
-      enter('rollback', `${reason}; ${ACTIVATION_TEXT[method]} ${fs}:${file} again`);
-      running = await reloadAndWait(current, { fileName: previous.runningImage, version: previous.version }, (proof) => activation.sendActivation({ ...proof, method, fileName: file }));
+      // NX-OS kickstart + system: the previous pair goes back together.
+      const previousKickstart = method === 'install-all' && previous.kickstartImage ? { kickstart: { fileName: previous.kickstartImage } } : {};
+      enter('rollback', `${reason}; ${previousKickstart.kickstart ? `install all kickstart ${fs}:${previousKickstart.kickstart.fileName} system` : ACTIVATION_TEXT[method]} ${fs}:${file} again`);
+      running = await reloadAndWait(current, { fileName: previous.runningImage, version: previous.version }, (proof) => activation.sendActivation({ ...proof, method, fileName: file, ...previousKickstart }));
     }
     if (!runsTarget(running, { fileName: previous.runningImage, version: previous.version })) {
       return fail(`${reason}; rollback failed: ${input.device.hostname} runs ${running.runningImage} (${running.version}), not ${previous.runningImage} (${previous.version})`);
@@ -595,13 +619,14 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
     throw ApplicationFailure.nonRetryable(message, 'RolledBack', status);
   }
 
-  function result(outcome: UpgradeResult['outcome'], fromVersion: string, runningImage: string, bootVariables: string[]): UpgradeResult {
+  function result(outcome: UpgradeResult['outcome'], fromVersion: string, runningImage: string, bootVariables: string[], kickstartRunning?: string): UpgradeResult {
     return {
       outcome,
       device: input.device.hostname,
       fromVersion,
       toVersion: image.version,
       runningImage,
+      ...(kickstartRunning ? { kickstartImage: kickstartRunning } : {}),
       bootVariables,
       checks: status.checks,
       addOnsActivated: [...activated],
