@@ -2,7 +2,7 @@
 import type { UpgradeView } from './api-types.ts';
 import { flag, printJson, stringOption, type Command, type CommandContext } from './command.ts';
 import { follow, intervalMs } from './follow.ts';
-import { resolveImageId } from './image-ids.ts';
+import { resolveImageId, resolveImageIdOrFile } from './image-ids.ts';
 
 function where(v: UpgradeView): string {
   const transfer = v.transfer ? ` (${v.transfer.phase} ${v.transfer.percent}%)` : '';
@@ -33,18 +33,22 @@ const start: Command = {
     wait: { type: 'boolean', help: 'follow stage and percent until it ends; exit 1 if it failed' },
     'reload-timeout': { type: 'string', value: 'SECONDS', help: 'how long to wait for the device after reload (30-7200)' },
     'allow-downgrade': { type: 'boolean', help: 'install the image even when it is older than what the device runs (refused otherwise)' },
+    kickstart: { type: 'string', value: 'IMAGE', help: 'NX-OS kickstart + system: the kickstart image (id, id prefix or file name) to install with <imageId>; default: the one linked to it' },
     interval: { type: 'string', value: 'SECONDS', help: 'how often to check progress with --wait (default 1)' },
   },
   summary: 'upgrade a device (hostname or id) to an image: inventory, precheck, distribute, activate, reload, verify',
   async run(ctx) {
     const interval = intervalMs(stringOption(ctx.options, 'interval'));
-    const body: { device: string; imageId: string; reloadTimeoutSeconds?: number; allowDowngrade?: boolean } = { device: ctx.args[0] as string, imageId: await resolveImageId(ctx.client, ctx.args[1] as string) };
+    const body: { device: string; imageId: string; kickstartImageId?: string; reloadTimeoutSeconds?: number; allowDowngrade?: boolean } = { device: ctx.args[0] as string, imageId: await resolveImageId(ctx.client, ctx.args[1] as string) };
+    const kickstart = stringOption(ctx.options, 'kickstart');
+    if (kickstart !== undefined) body.kickstartImageId = await resolveImageIdOrFile(ctx.client, kickstart);
     if (flag(ctx.options, 'allow-downgrade')) body.allowDowngrade = true;
     const reload = stringOption(ctx.options, 'reload-timeout');
     if (reload !== undefined) body.reloadTimeoutSeconds = Number(reload);
-    const started = await ctx.client.request<{ workflowId: string; device: string; targetVersion: string }>('POST', '/upgrades', body);
-    if (!flag(ctx.options, 'wait')) return ctx.json ? printJson(ctx, started) : ctx.print(`upgrade of ${started.device} to ${started.targetVersion} started as ${started.workflowId}`);
-    if (!ctx.json) ctx.note(`upgrade of ${started.device} to ${started.targetVersion} started as ${started.workflowId}`);
+    const started = await ctx.client.request<{ workflowId: string; device: string; targetVersion: string; kickstart?: string }>('POST', '/upgrades', body);
+    const line = `upgrade of ${started.device} to ${started.targetVersion}${started.kickstart ? ` (kickstart ${started.kickstart})` : ''} started as ${started.workflowId}`;
+    if (!flag(ctx.options, 'wait')) return ctx.json ? printJson(ctx, started) : ctx.print(line);
+    if (!ctx.json) ctx.note(line);
     const view = await follow<UpgradeView>({
       read: () => ctx.client.get<UpgradeView>(`/upgrades/${started.workflowId}`),
       describe: (v) => ({ text: `${started.device}: ${where(v)}`, percent: v.percent, finished: v.execution !== 'RUNNING' }),

@@ -258,19 +258,19 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
     if (patched('image-fit-check')) {
       const misfit = osMismatch(input.device.hostname, before.os, image.fileName);
       if (misfit) fail(`the image does not fit the device: ${misfit}`);
+      // NX-OS kickstart + system: a device that boots a kickstart takes only a pair, one that
+      // boots a single image never gets one.
+      if (patched('kickstart-pair')) {
+        const style = bootStyleMismatch(input.device.hostname, before.kickstartImage, { system: image.fileName, ...(kickstart ? { kickstart: kickstart.fileName } : {}) });
+        if (style) fail(`the image does not fit the device: ${style}`);
+        const kickstartMisfit = kickstart && osMismatch(input.device.hostname, before.os, kickstart.fileName);
+        if (kickstartMisfit) fail(`the kickstart image does not fit the device: ${kickstartMisfit}`);
+      }
       if (upgradeDirection(before.version, image.version) === 'downgrade') {
         if (!input.allowDowngrade) fail(downgradeRefusal(input.device.hostname, before.version, image.version));
         status.downgrade = true;
         note('inventory', `downgrade from ${before.version} to ${image.version}, allowed by the request`);
       }
-    }
-    // NX-OS kickstart + system: a device that boots a kickstart takes only a pair, one that boots
-    // a single image never gets one.
-    if (patched('kickstart-pair')) {
-      const style = bootStyleMismatch(input.device.hostname, before.kickstartImage, { system: image.fileName, ...(kickstart ? { kickstart: kickstart.fileName } : {}) });
-      if (style) fail(`the image does not fit the device: ${style}`);
-      const misfit = kickstart && osMismatch(input.device.hostname, before.os, kickstart.fileName);
-      if (misfit) fail(`the kickstart image does not fit the device: ${misfit}`);
     }
 
     // Golden add-ons need INSTALL mode. Where the device cannot take them and the operator turned
@@ -434,7 +434,7 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
    * custom checks after distribution that the same activity ran.
    */
   async function distribute(file: ImageRef, filesystem: string, staging?: Promise<{ summary: string }>, customChecksAfter = false): Promise<CheckResult[]> {
-    const kind = file === image ? '' : 'golden add-on ';
+    const kind = file === image ? '' : file === kickstart ? 'kickstart ' : 'golden add-on ';
     enter('distribute', `copying ${kind}${file.fileName} (${file.sizeBytes} bytes) to ${filesystem}:`);
     const staged = await (staging ?? transfer.stageOnSiteServers({ deviceId, image: file }));
     note('distribute', staged.summary);
