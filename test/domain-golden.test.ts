@@ -220,3 +220,28 @@ describe('golden tagging rules', () => {
     assert.equal(imageDeletionRefusal('xe-1765', [base]), undefined);
   });
 });
+
+describe('NX-OS kickstart images', () => {
+  const nx: GoldenImage[] = [
+    img('sys-738', 'n5000-uk9.7.3.8.N1.1.bin', '7.3(8)N1(1)'),
+    img('ks-738', 'n5000-uk9-kickstart.7.3.8.N1.1.bin', '7.3(8)N1(1)', { imageType: 'kickstart', baseImageId: 'sys-738' }),
+  ];
+  const tag: GoldenTag = { imageId: 'sys-738', imageType: 'base', family: 'n5k' };
+
+  it('the golden system image brings its kickstart, untagged', () => {
+    const golden = resolveGolden({ family: 'n5k', site: 'Global/Lab' }, [tag], nx);
+    assert.equal(golden?.base.imageId, 'sys-738');
+    assert.equal(golden?.kickstart?.imageId, 'ks-738');
+    assert.deepEqual(golden?.addOns, []);
+  });
+
+  it('a kickstart image cannot be tagged golden on its own', () => {
+    const refusal = goldenTagRefusal({ imageId: 'ks-738', imageType: 'kickstart', family: 'n5k' }, { images: nx, tags: [] });
+    assert.match(refusal ?? '', /is a kickstart image: it comes with the system image of its release, so tag that system image golden instead/);
+  });
+
+  it('two kickstarts linked to one system image is refused rather than one picked', () => {
+    const two = [...nx, img('ks-738b', 'n5000-uk9-kickstart.7.3.8.N1.1b.bin', '7.3(8)N1(1)', { imageType: 'kickstart', baseImageId: 'sys-738' })];
+    assert.throws(() => resolveGolden({ family: 'n5k' }, [tag], two), /has 2 kickstart images linked/);
+  });
+});

@@ -58,6 +58,12 @@ const table: [string, Expected][] = [
   ['nxos64-msll.10.4.1.F.bin', { platform: 'nxos64', version: '10.4(1)', imageType: 'base', featureSet: 'msll' }],
   ['nxos.7.0.3.I7.9.bin', { platform: 'nxos', version: '7.0(3)I7(9)', imageType: 'base' }],
   ['nxos.CSCvr09175-n9k_ALL-1.0.0-9.3.3.lib32_n9000.rpm', { platform: 'nxos', version: '9.3(3)', imageType: 'SMU', bugId: 'CSCvr09175' }],
+  // NX-OS kickstart + system pairs (Cisco's Nexus 3000 6.x and Nexus 5500 upgrade guides; ntc-templates' Nexus 5548/5596 captures)
+  ['n3000-uk9-kickstart.6.0.2.U6.10.bin', { platform: 'n3000', version: '6.0(2)U6(10)', imageType: 'kickstart', os: 'nxos', featureSet: 'uk9' }],
+  ['n3000-uk9.6.0.2.U6.10.bin', { platform: 'n3000', version: '6.0(2)U6(10)', imageType: 'base', os: 'nxos' }],
+  ['n5000-uk9-kickstart.7.3.8.N1.1.bin', { platform: 'n5000', version: '7.3(8)N1(1)', imageType: 'kickstart', os: 'nxos' }],
+  ['n5000-uk9.7.3.8.N1.1.bin', { platform: 'n5000', version: '7.3(8)N1(1)', imageType: 'base', os: 'nxos' }],
+  ['n5000-uk9-kickstart.5.2.1.N1.4.bin', { platform: 'n5000', version: '5.2(1)N1(4)', imageType: 'kickstart' }],
 ];
 
 describe('describeImageFileName', () => {

@@ -29,6 +29,7 @@ before(async () => {
       { hostname: 'ks-n5k', platform: 'n5548' },
       { hostname: 'ks-n5k-refuse', platform: 'n5548' },
       { hostname: 'ks-n9k', platform: 'n9k' },
+      { hostname: 'ks-n5k-back', platform: 'n5548' },
     ],
     images: { [KICKSTART]: 300_001, [SYSTEM]: 1024 * 1024 + 7, [OTHER_KICKSTART]: 300_002, [LONE_SYSTEM]: 1024 * 1024 + 8, [NEXUS9K_IMAGE]: 1024 * 1024 + 9 },
   });
@@ -91,6 +92,22 @@ describe('NX-OS kickstart + system', () => {
     const space = view.status?.checks.find((c) => c.name === 'flash-space');
     assert.equal(space?.status, 'pass');
     assert.ok(messages.some((m) => m.includes(`(kickstart ${KICKSTART}, system ${SYSTEM})`)), 'verify names both images');
+  });
+
+  it('a failed postcheck installs the previous kickstart and system again, together', async () => {
+    const device = harness.lab.device('ks-n5k-back');
+    const before = device.state();
+    device.setFaults({ fewerRoutesAfterUpgrade: true });
+    const { view } = await runUpgrade(harness.netswim, 'ks-n5k-back', harness.images[SYSTEM]!);
+    assert.equal(view.execution, 'FAILED');
+    assert.equal(view.status?.outcome, 'rolled-back', view.error);
+    const messages = (view.status?.events ?? []).map((e) => e.message);
+    assert.ok(messages.some((m) => m.includes(`install all kickstart bootflash:${before.runningKickstart} system bootflash:${before.runningImage} again`)), messages.join('\n'));
+    const state = device.state();
+    assert.equal(state.version, before.version);
+    assert.equal(state.runningImage, before.runningImage);
+    assert.equal(state.runningKickstart, before.runningKickstart);
+    assert.equal(state.reloadCount, 2, 'the upgrade and the rollback: one reload each');
   });
 
   it('refuses a kickstart of another release: a 4xx naming kickstartImageId, no upgrade started', async () => {
