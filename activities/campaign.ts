@@ -9,7 +9,7 @@ import { MAX_LISTED } from '../domain/campaign.ts';
 import type { ImageRef } from '../domain/upgrade.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { complianceReport } from '../api/compliance.ts';
-import { goldenAddOnsFor, ImageIntegrityError, imageRef, upgradeRefusal } from '../api/start-upgrade.ts';
+import { goldenAddOnsFor, ImageDoesNotFitError, ImageIntegrityError, imageRef, kickstartFor, upgradeRefusal } from '../api/start-upgrade.ts';
 import { findExecution } from '../api/workflow-view.ts';
 import {
   loadCampaignTargets,
@@ -139,7 +139,19 @@ export async function resolveTargets(db: Queryable, selector: CampaignSelector, 
         throw error;
       }
     }
-    targets.push({ deviceId: device.id, hostname: device.hostname, site: device.site, image: imageRef({ ...target, version: target.version ?? '' }), addOns });
+    // NX-OS kickstart + system: the kickstart linked to the image goes with it (the workflow refuses a pair where it does not fit).
+    let kickstart: ImageRef | undefined;
+    try {
+      const record = await kickstartFor(db, { ...target, version: target.version ?? '' });
+      kickstart = record && imageRef(record);
+    } catch (error) {
+      if (error instanceof ImageDoesNotFitError || error instanceof ImageIntegrityError) {
+        skipped.push({ hostname: device.hostname, reason: `kickstart image: ${error.message}` });
+        continue;
+      }
+      throw error;
+    }
+    targets.push({ deviceId: device.id, hostname: device.hostname, site: device.site, image: imageRef({ ...target, version: target.version ?? '' }), addOns, ...(kickstart ? { kickstart } : {}) });
   }
   return { targets, skipped };
 }

@@ -49,6 +49,8 @@ export interface CampaignTarget {
   site: string;
   image: ImageRef;
   addOns: ImageRef[];
+  /** NX-OS kickstart + system: the kickstart installed with `image`. */
+  kickstart?: ImageRef;
 }
 
 interface TargetRow {
@@ -58,6 +60,7 @@ interface TargetRow {
   site: string;
   image: ImageRef | string;
   add_ons: ImageRef[] | string;
+  kickstart: ImageRef | string | null;
 }
 
 /** Replaces the campaign's device list (a retried resolution writes the same list again). */
@@ -68,20 +71,28 @@ export async function replaceCampaignTargets(db: Queryable, campaignId: string, 
     const page = targets.slice(i, i + PAGE);
     const params: unknown[] = [];
     const values = page.map((t, j) => {
-      params.push(campaignId, i + j, t.deviceId, t.hostname, t.site, JSON.stringify(t.image), JSON.stringify(t.addOns));
-      const b = params.length - 7;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7})`;
+      params.push(campaignId, i + j, t.deviceId, t.hostname, t.site, JSON.stringify(t.image), JSON.stringify(t.addOns), t.kickstart ? JSON.stringify(t.kickstart) : null);
+      const b = params.length - 8;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8})`;
     });
-    await db.query(`INSERT INTO campaign_devices (campaign_id, seq, device_id, hostname, site, image, add_ons) VALUES ${values.join(', ')}`, params);
+    await db.query(`INSERT INTO campaign_devices (campaign_id, seq, device_id, hostname, site, image, add_ons, kickstart) VALUES ${values.join(', ')}`, params);
   }
 }
 
 export async function loadCampaignTargets(db: Queryable, campaignId: string, fromSeq: number, limit: number): Promise<CampaignTarget[]> {
   const rows = await db.query<TargetRow>(
-    'SELECT seq, device_id, hostname, site, image, add_ons FROM campaign_devices WHERE campaign_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3',
+    'SELECT seq, device_id, hostname, site, image, add_ons, kickstart FROM campaign_devices WHERE campaign_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3',
     [campaignId, fromSeq, limit],
   );
-  return rows.map((r) => ({ seq: r.seq, deviceId: r.device_id, hostname: r.hostname, site: r.site, image: json(r.image), addOns: json(r.add_ons) }));
+  return rows.map((r) => ({
+    seq: r.seq,
+    deviceId: r.device_id,
+    hostname: r.hostname,
+    site: r.site,
+    image: json(r.image),
+    addOns: json(r.add_ons),
+    ...(r.kickstart !== null ? { kickstart: json(r.kickstart) } : {}),
+  }));
 }
 
 export interface CampaignDeviceOutcome {

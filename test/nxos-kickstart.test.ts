@@ -10,7 +10,8 @@ import type { UpgradeView } from '../api/upgrade-status.ts';
 import type { ImageRecord } from '../store/images.ts';
 import { runCli } from './support/cli.ts';
 import { startUpgradeHarness, type UpgradeHarness } from './support/upgrade-harness.ts';
-import { runUpgrade } from './support/upgrades.ts';
+import { postJson, runUpgrade } from './support/upgrades.ts';
+import type { CampaignView } from '../api/campaign-routes.ts';
 
 const KICKSTART = 'n5000-uk9-kickstart.7.3.8.N1.1.bin';
 const SYSTEM = 'n5000-uk9.7.3.8.N1.1.bin';
@@ -30,6 +31,7 @@ before(async () => {
       { hostname: 'ks-n5k-refuse', platform: 'n5548' },
       { hostname: 'ks-n9k', platform: 'n9k' },
       { hostname: 'ks-n5k-back', platform: 'n5548' },
+      { hostname: 'ks-n5k-camp', platform: 'n5548' },
     ],
     images: { [KICKSTART]: 300_001, [SYSTEM]: 1024 * 1024 + 7, [OTHER_KICKSTART]: 300_002, [LONE_SYSTEM]: 1024 * 1024 + 8, [NEXUS9K_IMAGE]: 1024 * 1024 + 9 },
   });
@@ -162,5 +164,27 @@ describe('NX-OS kickstart + system', () => {
     const view = await finished(started.workflowId);
     assert.equal(view.execution, 'COMPLETED', view.error);
     assert.equal(harness.lab.device('ks-n5k-refuse').state().runningKickstart, KICKSTART);
+  });
+
+  it('a campaign upgrades a kickstart switch with the pair linked to the system image', async () => {
+    const { campaignId } = await postJson<{ campaignId: string }>(harness.netswim, '/campaigns', {
+      name: 'kickstart pair',
+      imageId: harness.images[SYSTEM],
+      selector: { devices: ['ks-n5k-camp'] },
+      waves: { canary: 0, percents: [100] },
+      reloadTimeoutSeconds: 60,
+    });
+    const deadline = Date.now() + 120_000;
+    let view: CampaignView | undefined;
+    while (Date.now() < deadline) {
+      view = (await (await harness.netswim.api(`/campaigns/${campaignId}`)).json()) as CampaignView;
+      if (view.execution !== 'RUNNING') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(view?.progress?.state, 'completed', JSON.stringify(view?.progress));
+    const state = harness.lab.device('ks-n5k-camp').state();
+    assert.equal(state.runningKickstart, KICKSTART);
+    assert.equal(state.runningImage, SYSTEM);
+    assert.equal(state.reloadCount, 1);
   });
 });

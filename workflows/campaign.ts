@@ -199,6 +199,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
       image: target.image,
       campaignId,
       ...(target.addOns.length > 0 ? { addOns: target.addOns } : {}),
+      ...(target.kickstart ? { kickstart: target.kickstart } : {}),
       ...(input.plan ? { plan: input.plan } : {}),
       ...(input.rollbackOnFailure !== undefined ? { rollbackOnFailure: input.rollbackOnFailure } : {}),
       ...(input.allowDowngrade ? { allowDowngrade: true } : {}),

@@ -5,3 +5,4 @@ ALTER TABLE images DROP CONSTRAINT images_image_type_check;
 ALTER TABLE images ADD CONSTRAINT images_image_type_check
   CHECK (image_type IN ('base', 'SMU', 'subpackage', 'ROMMON', 'APSP', 'APDP', 'kickstart'));
 ALTER TABLE upgrades ADD COLUMN kickstart_image_id uuid REFERENCES images (id);
+ALTER TABLE campaign_devices ADD COLUMN kickstart jsonb;
