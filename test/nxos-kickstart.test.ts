@@ -11,6 +11,8 @@ import type { ImageRecord } from '../store/images.ts';
 import { runCli } from './support/cli.ts';
 import { startUpgradeHarness, type UpgradeHarness } from './support/upgrade-harness.ts';
 import { postJson, runUpgrade } from './support/upgrades.ts';
+import { Shell } from './support/lab-shell.ts';
+import { nxosDriver } from '../drivers/nxos.ts';
 import type { CampaignView } from '../api/campaign-routes.ts';
 
 const KICKSTART = 'n5000-uk9-kickstart.7.3.8.N1.1.bin';
@@ -186,5 +188,34 @@ describe('NX-OS kickstart + system', () => {
     assert.equal(state.runningKickstart, KICKSTART);
     assert.equal(state.runningImage, SYSTEM);
     assert.equal(state.reloadCount, 1);
+  });
+
+  it('the lab switch refuses a kickstart of another release, and the driver reads its failure line; nothing changes', async () => {
+    // ks-n5k holds both releases' pairs now: the 7.1(4)N1(1) kickstart with the 7.3(8)N1(1) system image.
+    const device = harness.lab.device('ks-n5k');
+    const before = device.state();
+    const install = nxosDriver.installCommand('install-all', 'bootflash', SYSTEM, 'n5000-uk9-kickstart.7.1.4.N1.1.bin')!;
+    assert.equal(install.command, `install all kickstart bootflash:n5000-uk9-kickstart.7.1.4.N1.1.bin system bootflash:${SYSTEM}`);
+    const s = await Shell.open(device);
+    try {
+      s.send('enable\r');
+      if (/Password: $/.test(await s.expect(/Password: $|#$/))) {
+        s.send(`${harness.password}\r`);
+        await s.expect(/#$/);
+      }
+      await s.run('terminal length 0');
+      const output = await s.run(install.command);
+      assert.match(output, /Verifying image bootflash:\/n5000-uk9-kickstart\.7\.1\.4\.N1\.1\.bin for boot variable "kickstart"\./);
+      assert.doesNotMatch(output, /Do you want to continue/);
+      const failed = install.failure.exec(output);
+      assert.ok(failed, output);
+      assert.match(output, /Install has failed\. Return code 0x[0-9A-F]+ \(kickstart 7\.1\(4\)N1\(1\) and system 7\.3\(8\)N1\(1\) images are not compatible\)/);
+    } finally {
+      s.close();
+    }
+    const after = device.state();
+    assert.equal(after.reloadCount, before.reloadCount);
+    assert.deepEqual(after.savedKickstartBootVariables, before.savedKickstartBootVariables);
+    assert.deepEqual(after.savedBootVariables, before.savedBootVariables);
   });
 });
