@@ -181,7 +181,7 @@ describe('image assignments', () => {
     assert.equal((await call('POST', `/images/${base.id}/golden`, { family: 'isr4400' })).status, 201, 'golden for a family with no device yet');
     const notAddOn = await call<{ error: string }>('PATCH', `/images/${base.id}`, { baseImageId: base.id });
     assert.equal(notAddOn.status, 422);
-    assert.match(notAddOn.body.error, /only SMUs and AP packs have a base image/);
+    assert.match(notAddOn.body.error, /only SMUs, AP packs and NX-OS kickstart images have a base image/);
     const empty = await call<{ error: string }>('PATCH', `/images/${base.id}`, {});
     assert.equal(empty.status, 400);
     const unknownField = await call<{ error: string }>('PATCH', `/images/${base.id}`, { sha256: 'x' });

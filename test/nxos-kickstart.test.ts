@@ -66,6 +66,14 @@ describe('NX-OS kickstart + system', () => {
     assert.equal(byName.get(SYSTEM)?.imageType, 'base');
     // No system image of 7.3(5)N1(1) in the repository: nothing to link it to.
     assert.equal(byName.get(OTHER_KICKSTART)?.baseImageId, null);
+    // Nor may an operator link it to a system image of another release.
+    const link = await harness.netswim.api(`/images/${harness.images[OTHER_KICKSTART]}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ baseImageId: harness.images[SYSTEM] }),
+    });
+    assert.equal(link.status, 422);
+    assert.match(((await link.json()) as { error: string }).error, /^baseImageId: kickstart n5000-uk9-kickstart\.7\.3\.5\.N1\.1\.bin is release 7\.3\(5\)N1\(1\)/);
   });
 
   it('upgrades a Nexus 5548: both images copied and verified, install all kickstart … system …, one reload, both new images boot', async () => {
@@ -96,6 +104,11 @@ describe('NX-OS kickstart + system', () => {
     const space = view.status?.checks.find((c) => c.name === 'flash-space');
     assert.equal(space?.status, 'pass');
     assert.ok(messages.some((m) => m.includes(`(kickstart ${KICKSTART}, system ${SYSTEM})`)), 'verify names both images');
+    // Asked again, the switch runs the pair already: nothing copied, no reload.
+    const again = await runUpgrade(harness.netswim, 'ks-n5k', harness.images[SYSTEM]!);
+    assert.equal(again.view.result?.outcome, 'already-running', again.view.error);
+    assert.equal(again.view.result?.kickstartImage, KICKSTART);
+    assert.equal(device.state().reloadCount, 1);
   });
 
   it('a failed postcheck installs the previous kickstart and system again, together', async () => {
