@@ -79,7 +79,9 @@ const NXOS_NAME = /^(nxos(?:64)?)(?:-([a-z0-9]+))?\.(\d+)\.(\d+)\.(\d+[a-z]?)(?:
 // nxos.CSCvr09175-n9k_ALL-1.0.0-9.3.3.lib32_n9000.rpm
 const NXOS_SMU_NAME = /^(nxos(?:64)?)\.(CSC[a-z]{2}\d{5})-[a-z0-9_]+-[\d.]+-(\d+)\.(\d+)\.(\d+[a-z]?)\.lib32_n9000\.rpm$/i;
 // n5000-uk9-kickstart.7.3.8.N1.1.bin / n5000-uk9.7.3.8.N1.1.bin → 7.3(8)N1(1); n3000-uk9.6.0.2.U6.10.bin → 6.0(2)U6(10)
-const NXOS_PAIR_NAME = /^(n[356]000)-([a-z0-9]+)(-kickstart)?\.(\d+)\.(\d+)\.(\d+[a-z]?)\.([A-Z])(\d+)\.(\d+[a-z]?)\.bin$/i;
+// Only Cisco's feature set `uk9` and one- or two-digit majors: genieparser's N3K capture names its
+// system image `n3000-uk10.225.0.2.U6.10.bin` (edited), which must not read as release 225.0(2)U6(10).
+const NXOS_PAIR_NAME = /^(n[356]000)-(uk9)(-kickstart)?\.(\d{1,2})\.(\d+)\.(\d+[a-z]?)\.([A-Z])(\d+)\.(\d+[a-z]?)\.bin$/i;
 // isr4200_rommon_1612_1r_SPA.pkg → 16.12(1r)
 const ROMMON_UNDERSCORE = /^([a-z0-9]+)(?:_[a-z0-9]+)*_rommon_(\d{2})(\d{1,2})_(\d+r)_SPA\.pkg$/i;
 // asr1000-rommon.169-1r.SPA.pkg → 16.9(1r)

@@ -80,6 +80,8 @@ describe('describeImageFileName', () => {
   }
 
   for (const name of [
+    // genieparser's edited N3K capture: not a feature set or a release Cisco ships
+    'n3000-uk10.225.0.2.U6.10.bin',
     'notes.txt',
     'packages.conf',
     'cat9k_iosxe.17.09.04a.SPA.conf',
