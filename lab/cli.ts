@@ -35,6 +35,7 @@ import {
   processesCpu,
   type PlatformContext,
 } from './formats-platforms.ts';
+import { showPrivilege, showUserAccount } from './formats-tools.ts';
 import { installAllKickstart, kickstartShowBoot, kickstartShowVersion } from './nxos-kickstart.ts';
 import { hashNumber, identityOf, smuOfFile } from './platform.ts';
 import { packageFilesOf, versionOfBasePackage } from './platforms.ts';
@@ -78,7 +79,8 @@ export class CliSession {
     private readonly host: CliHost,
     private readonly term: Terminal,
   ) {
-    this.mode = host.device.spec.enableSecret ? 'user' : 'exec';
+    // An NX-OS network-admin lands at `#`: NX-OS has no user EXEC mode.
+    this.mode = host.device.spec.enableSecret && host.device.profile.family !== 'nx-os' ? 'user' : 'exec';
     // Exec requests never page: nobody is there to press space.
     this.pageLength = term.interactive ? 24 : 0;
     const trees = this.buildTrees();
@@ -237,6 +239,11 @@ export class CliSession {
       ...(this.device.profile.accessSwitch ? {} : { bootvar: leaf(() => Promise.resolve(this.showBoot())) }),
       ntp: { children: { status: leaf(() => Promise.resolve(ntpStatus(this.family, this.device.faults.clockSkewSeconds ?? 0, this.now()))) } },
       inventory: leaf(() => Promise.resolve(inventory(this.device.profile, identityOf(this.device.hostname)))),
+      // Ansible's cisco.ios terminal plugin asks at every login and after `enable`.
+      privilege: leaf(() => Promise.resolve(showPrivilege(this.mode !== 'user'))),
+      ...(this.family === 'nx-os'
+        ? { 'user-account': leaf((args) => Promise.resolve(showUserAccount(this.device.spec.username, args[0]?.text)), 'optional') }
+        : {}),
       // IOS-XE `show license summary`; classic IOS `show license`; NX-OS `show license usage`.
       license: {
         handler: () => Promise.resolve(licenseSummary(this.family, this.device.faults.licenseInvalid === true)),
