@@ -36,6 +36,7 @@ import {
   type PlatformContext,
 } from './formats-platforms.ts';
 import { showPrivilege, showUserAccount } from './formats-tools.ts';
+import { hasJsonForm, isJsonPipe, jsonOutput } from './nxos-json.ts';
 import { installAllKickstart, kickstartShowBoot, kickstartShowVersion } from './nxos-kickstart.ts';
 import { hashNumber, identityOf, smuOfFile } from './platform.ts';
 import { packageFilesOf, versionOfBasePackage } from './platforms.ts';
@@ -212,7 +213,10 @@ export class CliSession {
       return;
     }
     if (!lines) return;
-    if (bar >= 0) {
+    const pipe = bar >= 0 ? line.slice(bar + 1) : '';
+    if (this.family === 'nx-os' && isJsonPipe(pipe) && hasJsonForm(commandPart)) {
+      lines = jsonOutput(commandPart, lines, pipe.includes('pretty'));
+    } else if (bar >= 0) {
       const filtered = applyFilter(lines, line.slice(bar + 1), bar + 1);
       if (filtered.kind === 'invalid') return this.caret(promptLength + filtered.offset);
       if (filtered.kind === 'incomplete') return this.out(['% Incomplete command.', '']);

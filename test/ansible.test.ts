@@ -29,6 +29,7 @@ interface TaskResult {
   ansible_facts?: Record<string, unknown>;
   stdout?: string[];
   warnings?: string[];
+  exception?: string;
 }
 
 interface PlaybookJson {
@@ -115,6 +116,8 @@ void describe('Ansible (cisco.ios, cisco.nxos over network_cli) against the lab'
         ANSIBLE_STDOUT_CALLBACK: 'ansible.posix.json',
         ANSIBLE_PERSISTENT_COMMAND_TIMEOUT: '60',
         ANSIBLE_NOCOLOR: '1',
+        // A failing module's traceback in the report, so the assertion shows where it broke.
+        ANSIBLE_DISPLAY_TRACEBACK: 'error',
       },
     }).catch((error: Error & { stdout?: string; stderr?: string }) => {
       // A failed task exits 2 with the JSON report on stdout: the assertions name the task.
@@ -130,7 +133,7 @@ void describe('Ansible (cisco.ios, cisco.nxos over network_cli) against the lab'
     process.stderr.write(`[ansible] playbook ran in ${Math.round((Date.now() - started) / 1000)} s\n`);
     const results = new Map<string, TaskResult>();
     for (const play of report.plays) for (const task of play.tasks) for (const [host, r] of Object.entries(task.hosts)) results.set(`${host} ${task.task.name}`, r);
-    for (const [key, r] of results) assert.ok(!r.failed, `${key} failed: ${r.msg ?? JSON.stringify(r)}`);
+    for (const [key, r] of results) assert.ok(!r.failed, `${key} failed: ${r.msg ?? ""}\n${r.exception ?? ""}`);
 
     const xe = lab.device('an-xe').state();
     const iosFacts = results.get('an-xe ios_facts')?.ansible_facts ?? {};
@@ -148,6 +151,9 @@ void describe('Ansible (cisco.ios, cisco.nxos over network_cli) against the lab'
     const nxFacts = results.get('an-nx nxos_facts')?.ansible_facts ?? {};
     assert.equal(nxFacts.ansible_net_hostname, 'an-nx');
     assert.equal(nxFacts.ansible_net_version, nx.version);
+    assert.equal(nxFacts.ansible_net_image, `bootflash:///${nx.runningImage}`);
+    // `show processes cpu | json` read as NX-API's structure.
+    assert.equal(typeof (nxFacts.ansible_net_cpu_utilization as { core?: { one_minute?: unknown } } | undefined)?.core?.one_minute, 'number');
     assert.ok(results.get('an-nx nxos_command')?.stdout?.[0]?.includes(nx.version), 'nxos_command show version');
   });
 });
