@@ -36,6 +36,7 @@ import {
   type PlatformContext,
 } from './formats-platforms.ts';
 import { showPrivilege, showUserAccount } from './formats-tools.ts';
+import { labInterfaces, showInterfaces, showIpInterface, showMemoryStatistics } from './formats-interfaces.ts';
 import { hasJsonForm, isJsonPipe, jsonOutput } from './nxos-json.ts';
 import { installAllKickstart, kickstartShowBoot, kickstartShowVersion } from './nxos-kickstart.ts';
 import { hashNumber, identityOf, smuOfFile } from './platform.ts';
@@ -325,6 +326,8 @@ export class CliSession {
                 },
                 route: { children: { summary: leaf(() => Promise.resolve(ipRouteSummary(this.afterUpgrade('fewerRoutesAfterUpgrade'), this.family === 'nx-os'))) } },
                 interface: {
+                  // `show ip interface` (IOS families): what Ansible's ios_facts reads addresses from.
+                  ...(this.family === 'nx-os' ? {} : { handler: () => Promise.resolve(showIpInterface(this.interfaces())), args: 'none' as const }),
                   children: {
                     brief: leaf(() =>
                       Promise.resolve(ipInterfaceBrief(this.family, this.device.spec.address, this.afterUpgrade('interfaceDownAfterUpgrade'))),
@@ -333,6 +336,14 @@ export class CliSession {
                 },
               },
             },
+            ...(this.family === 'nx-os'
+              ? {}
+              : {
+                  interfaces: leaf(() => Promise.resolve(showInterfaces(this.device.hostname, this.interfaces()))),
+                  // No interface has IPv6 enabled: a real device prints nothing.
+                  ipv6: { children: { interface: leaf(() => Promise.resolve([])) } },
+                  memory: { children: { statistics: leaf(() => Promise.resolve(showMemoryStatistics(hashNumber(this.device.hostname)))) } },
+                }),
             processes: {
               children: {
                 cpu: leaf(
@@ -421,6 +432,11 @@ export class CliSession {
       },
     };
     return { user, exec, config };
+  }
+
+  /** IOS / IOS-XE interfaces (the ones `show ip interface brief` lists). */
+  private interfaces(): ReturnType<typeof labInterfaces> {
+    return labInterfaces(this.family === 'ios' ? 'ios' : 'ios-xe', this.device.spec.address, this.afterUpgrade('interfaceDownAfterUpgrade'));
   }
 
   // --- modes ---------------------------------------------------------------------------------

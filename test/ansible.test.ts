@@ -141,6 +141,13 @@ void describe('Ansible (cisco.ios, cisco.nxos over network_cli) against the lab'
     assert.equal(iosFacts.ansible_net_version, xe.version);
     assert.match(String(iosFacts.ansible_net_image), new RegExp(xe.runningImage.replace(/[.]/g, '\\.')));
     assert.ok(String(iosFacts.ansible_net_config).includes('hostname an-xe'), 'running-config gathered');
+    // The interfaces subset: exactly the lab's interfaces, the management address on Gi0/0.
+    const interfaces = iosFacts.ansible_net_interfaces as Record<string, { ipv4?: { address: string }[]; operstatus?: string }>;
+    assert.deepEqual(Object.keys(interfaces).sort(), ['GigabitEthernet0/0', 'GigabitEthernet1/0/1', 'GigabitEthernet1/0/2', 'TenGigabitEthernet1/1/1', 'Vlan1']);
+    assert.deepEqual(interfaces['GigabitEthernet0/0']?.ipv4?.map((a) => a.address), [lab.device('an-xe').address]);
+    assert.equal(interfaces['GigabitEthernet1/0/2']?.operstatus, 'down');
+    // The hardware subset: memory from `show memory statistics`.
+    assert.ok(Number(iosFacts.ansible_net_memtotal_mb) > 0, `memtotal_mb: ${String(iosFacts.ansible_net_memtotal_mb)}`);
     assert.ok(results.get('an-xe ios_command')?.stdout?.[0]?.includes(xe.version), 'ios_command show version');
     const config = results.get('an-xe ios_config');
     assert.equal(config?.changed, true, 'ios_config changed the device');
