@@ -281,6 +281,11 @@ export class CliSession {
       },
     };
     const save: Handler = () => Promise.resolve(this.writeMemory());
+    const scpServer = (on: boolean): CommandNode<Handler> =>
+      leaf(() => {
+        this.device.setScpServer(on);
+        return Promise.resolve();
+      });
     const exec: CommandNode<Handler> = {
       children: {
         enable,
@@ -344,6 +349,8 @@ export class CliSession {
                   ipv6: { children: { interface: leaf(() => Promise.resolve([])) } },
                   memory: { children: { statistics: leaf(() => Promise.resolve(showMemoryStatistics(hashNumber(this.device.hostname)))) } },
                 }),
+            // NX-OS `show file bootflash:<f> md5sum`: the digest alone (netmiko's file_transfer verify).
+            ...(this.family === 'nx-os' ? { file: leaf((args) => Promise.resolve(this.showFileMd5(args)), 'required') } : {}),
             processes: {
               children: {
                 cpu: leaf(
@@ -392,8 +399,10 @@ export class CliSession {
               },
             },
             alias: { children: { exec: leaf((args) => Promise.resolve(this.noAlias(args)), 'required') } },
+            ...(this.family === 'nx-os' ? { feature: { children: { 'scp-server': scpServer(false) } } } : {}),
             ip: {
               children: {
+                ...(this.family === 'nx-os' ? {} : { scp: { children: { server: { children: { enable: scpServer(false) } } } } }),
                 domain: { children: { name: leaf(() => Promise.resolve(this.domainName([])), 'optional') } },
                 'domain-name': leaf(() => Promise.resolve(this.domainName([])), 'optional'),
               },
@@ -401,9 +410,12 @@ export class CliSession {
           },
         },
         'config-register': leaf((args) => Promise.resolve(this.configRegister(args)), 'required'),
+        // The SCP server real devices run when configured (lab/scp-sink.ts serves `scp -t`).
+        ...(this.family === 'nx-os' ? { feature: { children: { 'scp-server': scpServer(true) } } } : {}),
         alias: { children: { exec: leaf((args) => Promise.resolve(this.alias(args)), 'required') } },
         ip: {
           children: {
+            ...(this.family === 'nx-os' ? {} : { scp: { children: { server: { children: { enable: scpServer(true) } } } } }),
             domain: { children: { name: leaf((args) => Promise.resolve(this.domainName(args)), 'required') } },
             'domain-name': leaf((args) => Promise.resolve(this.domainName(args)), 'required'),
           },
@@ -576,10 +588,25 @@ export class CliSession {
 
   private dir(args: Token[]): string[] {
     const target = args[0]?.text ?? `${this.fs}:`;
-    if (args.length > 1 || !new RegExp(`^${this.fs}:/*$`, 'i').test(target)) {
+    // `dir flash:/<file>` lists that file alone (what netmiko's file_transfer checks).
+    const one = new RegExp(`^${this.fs}:/*$`, 'i').test(target) ? undefined : this.device.localName(target);
+    const file = one === undefined ? undefined : this.device.findFile(one);
+    if (args.length > 1 || (one !== undefined && !file) || (one === undefined && !new RegExp(`^${this.fs}:/*$`, 'i').test(target))) {
       return [`%Error opening ${target} (No such file or directory)`];
     }
-    const files = [...this.device.files()];
+    if (file) return this.dirOf([file]).map((l) => l.replace(/^Directory of \S+$/, `Directory of ${this.fs}:/${file.name}`));
+    return this.dirOf([...this.device.files()]);
+  }
+
+  private showFileMd5(args: Token[]): string[] {
+    const name = args[0] ? this.device.localName(args[0].text) : undefined;
+    const file = name === undefined ? undefined : this.device.findFile(name);
+    if (args.length !== 2 || args[1]?.text.toLowerCase() !== 'md5sum' || !args[0]) return ['% Invalid command at \'^\' marker.'];
+    if (!file) return [`/bin/cat: ${args[0].text}: No such file or directory`];
+    return [file.md5];
+  }
+
+  private dirOf(files: ReturnType<SimDevice['files']>[number][]): string[] {
     if (this.family === 'ios') return classicDir(files, this.device.flashSizeBytes, this.device.freeBytes());
     if (this.family === 'nx-os') return nxosDir(files, this.device.flashSizeBytes, this.device.freeBytes());
     return dirFlash(files, this.device.flashSizeBytes, this.device.freeBytes(), this.fs);

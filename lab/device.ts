@@ -133,6 +133,15 @@ export class SimDevice {
     return base !== undefined && (base.version !== this.version || base.reloadCount < this.state.reloadCount);
   }
 
+  get scpServer(): boolean {
+    return this.state.scpServer === true;
+  }
+
+  setScpServer(on: boolean): void {
+    this.state.scpServer = on;
+    this.configChanged();
+  }
+
   setDomainName(name: string): void {
     this.state.domainName = name;
     this.configChanged();

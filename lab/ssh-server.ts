@@ -4,6 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import ssh2, { type AuthContext, type Connection, type ParsedKey, type Server, type ServerChannel } from 'ssh2';
 import { CliSession, type CliHost } from './cli.ts';
+import { runScpSink, scpSinkTarget } from './scp-sink.ts';
 import { Terminal } from './terminal.ts';
 
 function sameSecret(a: string, b: string): boolean {
@@ -139,7 +140,19 @@ export class DeviceSshServer {
         session.on('window-change', (accept) => accept?.());
         session.on('env', (accept) => accept?.());
         session.on('shell', (accept) => this.run(client, accept(), pty, undefined));
-        session.on('exec', (accept, _reject, info) => this.run(client, accept(), false, info.command));
+        session.on('exec', (accept, reject, info) => {
+          const target = scpSinkTarget(info.command);
+          if (target === undefined) return this.run(client, accept(), false, info.command);
+          // Without `ip scp server enable` / `feature scp-server` the device refuses scp.
+          if (!this.host.device.scpServer) return reject?.();
+          const channel = accept();
+          runScpSink(this.host.device, channel, target)
+            .then(
+              () => channel.exit(0),
+              () => channel.exit(1),
+            )
+            .finally(() => channel.end());
+        });
       });
     });
   }

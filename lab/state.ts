@@ -55,6 +55,8 @@ export interface DeviceState {
   rsaKeyBits?: number;
   /** `ip domain name` ('' : none; absent: the factory lab.netswim.example). */
   domainName?: string;
+  /** `ip scp server enable` (IOS) / `feature scp-server` (NX-OS): `scp -t` exec requests are served. */
+  scpServer?: boolean;
   /** `alias exec <name> <command>` lines of the running configuration, as `<name> <command>`. */
   aliases?: string[];
   /** The same in the startup configuration: what a reload reads back. */

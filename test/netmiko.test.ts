@@ -6,7 +6,8 @@
 // NETSWIM_SKIP_NETMIKO=1 skips it (machines without Python or without access to PyPI).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,12 @@ import { ensurePythonEnv } from '../scripts/python-env.ts';
 
 const run = promisify(execFile);
 const SESSION_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'netmiko', 'session.py');
+const TRANSFER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'netmiko', 'transfer.py');
+/** file_transfer over SCP: one IOS-XE and one NX-OS device, after the session cases. */
+const TRANSFERS = [
+  { hostname: 'nm-ft-xe', platform: 'cat9300' as const, driver: 'cisco_xe', fileSystem: 'flash:' },
+  { hostname: 'nm-ft-nx', platform: 'n9k' as const, driver: 'cisco_nxos', fileSystem: 'bootflash:' },
+];
 const skip = process.env.NETSWIM_SKIP_NETMIKO === '1' ? 'NETSWIM_SKIP_NETMIKO=1' : false;
 
 /** netmiko drivers an operator would use for each software family. */
@@ -60,16 +67,27 @@ void describe('netmiko against the lab', { skip, concurrency: true }, () => {
     stateDir = await mkdtemp(join(tmpdir(), 'netswim-netmiko-'));
     lab = await startLab({
       stateDir,
-      devices: CASES.map(({ platform }, i) => ({
-        hostname: `nm-${String(i + 1).padStart(2, '0')}`,
-        address: '127.0.0.1',
-        port: 0,
-        platform,
-        username: 'operator',
-        password: `pw-${i}-netmiko`,
-        // Login lands at `>`; netmiko's enable() must reach `#` (NX-OS ignores it).
-        enableSecret: `en-${i}-netmiko`,
-      })),
+      devices: [
+        ...CASES.map(({ platform }, i) => ({
+          hostname: `nm-${String(i + 1).padStart(2, '0')}`,
+          address: '127.0.0.1',
+          port: 0,
+          platform,
+          username: 'operator',
+          password: `pw-${i}-netmiko`,
+          // Login lands at `>`; netmiko's enable() must reach `#` (NX-OS lands at `#`).
+          enableSecret: `en-${i}-netmiko`,
+        })),
+        ...TRANSFERS.map(({ hostname, platform }) => ({
+          hostname,
+          address: '127.0.0.1',
+          port: 0,
+          platform,
+          username: 'admin',
+          password: `pw-${hostname}`,
+          enableSecret: `en-${hostname}`,
+        })),
+      ],
     });
   });
 
@@ -111,6 +129,29 @@ void describe('netmiko against the lab', { skip, concurrency: true }, () => {
       assert.ok(result.running_include?.includes(domain), `running-config has the change: ${result.running_include}`);
       assert.match(result.save_output ?? '', /\[OK\]|Copy complete/, 'save confirmed');
       assert.ok(result.startup_include?.includes(domain), `startup-config has the change: ${result.startup_include}`);
+    });
+  }
+
+  for (const { hostname, driver, fileSystem } of TRANSFERS) {
+    void it(`${driver}: file_transfer pushes a file over SCP with its space check and MD5 verify`, async () => {
+      const device = lab.device(hostname);
+      const image = join(stateDir, `${hostname}-push.bin`);
+      const bytes = randomBytes(300_000);
+      await writeFile(image, bytes);
+      const { stdout } = await run(python, [TRANSFER_SCRIPT, driver, device.address, String(device.port), image, fileSystem], {
+        timeout: 120_000,
+        env: { ...process.env, LAB_USERNAME: device.spec.username, LAB_PASSWORD: device.spec.password, LAB_SECRET: device.spec.enableSecret ?? '' },
+      }).catch((error: Error & { stdout?: string }) => {
+        if (error.stdout) return { stdout: error.stdout };
+        throw error;
+      });
+      const result = JSON.parse(stdout) as { ok: boolean; step: string; error?: string; traceback?: string; transfer?: Record<string, boolean>; again?: Record<string, boolean> };
+      assert.ok(result.ok, `file_transfer failed at "${result.step}": ${result.error}\n${result.traceback ?? ''}`);
+      assert.deepEqual(result.transfer, { file_exists: true, file_transferred: true, file_verified: true });
+      // Second run: netmiko finds the file with the right MD5 (`dir`, verify) and copies nothing.
+      assert.deepEqual(result.again, { file_exists: true, file_transferred: false, file_verified: true });
+      const stored = device.state().flash.find((f) => f.name === `${hostname}-push.bin`);
+      assert.deepEqual(stored && { size: stored.size, md5: stored.md5 }, { size: bytes.length, md5: createHash('md5').update(bytes).digest('hex') });
     });
   }
 });

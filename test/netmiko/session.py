@@ -5,12 +5,11 @@ Credentials come from the environment (LAB_USERNAME, LAB_PASSWORD, LAB_SECRET) s
 in a process list. Prints one JSON object: what each step returned, or where it failed.
 """
 
-import json
 import os
 import sys
-import traceback
 
 from netmiko import ConnectHandler
+from report import report
 
 
 def main() -> int:
@@ -18,7 +17,8 @@ def main() -> int:
     config_line = os.environ.get("LAB_CONFIG_LINE", "boot system flash:netmiko-check.bin")
     include = os.environ.get("LAB_INCLUDE", "boot system")
     result: dict = {"device_type": device_type, "host": host, "port": port, "step": "connect"}
-    try:
+
+    def steps(result: dict) -> None:
         params = {
             "device_type": device_type,
             "host": host,
@@ -51,13 +51,8 @@ def main() -> int:
             result["step"] = "show startup-config | include"
             result["startup_include"] = conn.send_command(f"show startup-config | include {include}")
             result["step"] = "done"
-        result["ok"] = True
-    except Exception as error:  # noqa: BLE001 - the test wants the failure as data
-        result["ok"] = False
-        result["error"] = f"{type(error).__name__}: {error}"
-        result["traceback"] = traceback.format_exc()
-    print(json.dumps(result))
-    return 0 if result["ok"] else 1
+
+    return report(result, steps)
 
 
 if __name__ == "__main__":

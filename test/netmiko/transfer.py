@@ -1,0 +1,57 @@
+"""netmiko's file_transfer pushing a file to a lab device over SCP, as an operator's script would.
+
+Usage: python transfer.py <device_type> <host> <port> <local file> <file system>
+Credentials from the environment (LAB_USERNAME, LAB_PASSWORD, LAB_SECRET). Turns the device's SCP
+server on first (`ip scp server enable` / `feature scp-server`), then file_transfer checks space
+with `dir`, copies over SCP and verifies the MD5 on the device. Prints one JSON object.
+"""
+
+import os
+import sys
+
+from netmiko import ConnectHandler, file_transfer
+from report import report
+
+
+def main() -> int:
+    device_type, host, port, source, file_system = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+
+    def steps(result: dict) -> None:
+        with ConnectHandler(
+            device_type=device_type,
+            host=host,
+            port=port,
+            username=os.environ["LAB_USERNAME"],
+            password=os.environ["LAB_PASSWORD"],
+            secret=os.environ.get("LAB_SECRET", ""),
+            timeout=20,
+            allow_agent=False,
+            use_keys=False,
+        ) as conn:
+
+            def push(overwrite: bool) -> dict:
+                return file_transfer(
+                    conn,
+                    source_file=source,
+                    dest_file=os.path.basename(source),
+                    file_system=file_system,
+                    direction="put",
+                    overwrite_file=overwrite,
+                )
+
+            conn.enable()
+            result["step"] = "scp server"
+            enable = "feature scp-server" if device_type == "cisco_nxos" else "ip scp server enable"
+            result["config_output"] = conn.send_config_set([enable])
+            result["step"] = "file_transfer"
+            result["transfer"] = push(True)
+            # The file is there with the right MD5 now: netmiko must see that and copy nothing.
+            result["step"] = "file_transfer again"
+            result["again"] = push(False)
+            result["step"] = "done"
+
+    return report(result={"step": "connect"}, steps=steps)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
