@@ -2,7 +2,9 @@
 // installed once per machine into a cached venv by scripts/python-env.ts) logs into one lab device
 // of every platform the lab simulates with the driver an operator would pick for it, runs
 // `show version`, enters and leaves config mode with send_config_set, saves with save_config, and
-// reads the change back from the running and startup configurations.
+// reads the change back from the running and startup configurations; file_transfer pushes a file
+// over SCP to an IOS-XE and an NX-OS device (space check, MD5 verify, bytes on flash checked); and
+// ntc-templates' TextFSM templates parse each platform's show commands into the lab's real state.
 // NETSWIM_SKIP_NETMIKO=1 skips it (machines without Python or without access to PyPI).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -22,6 +24,18 @@ import { ensurePythonEnv } from '../scripts/python-env.ts';
 const run = promisify(execFile);
 const SESSION_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'netmiko', 'session.py');
 const TRANSFER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'netmiko', 'transfer.py');
+const TEXTFSM_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'netmiko', 'textfsm_parse.py');
+/** TextFSM: one device per platform, every `show` command the lab answers that ntc-templates has a template for. */
+// Not yet: `show license usage` (NX-OS; the lab prints IOS-XE smart-licensing lines the template
+// refuses) and `show boot` on routers (the Catalyst template; the lab prints bootvar lines there).
+const TEXTFSM_IOS = ['show version', 'show inventory', 'show ip interface brief', 'show interfaces', 'show ip interface', 'show clock', 'dir', 'show processes cpu', 'show ip route summary'];
+const TEXTFSM_NXOS = ['show version', 'show inventory', 'show ip interface brief', 'show clock', 'dir', 'show processes cpu'];
+const TEXTFSM = mixPlatforms().map((platform) => {
+  const profile = profileOf(platform);
+  const nxos = profile.family === 'nx-os';
+  const catalyst = profile.family !== 'nx-os' && !profile.iosXeRouter && profile.family !== 'ios';
+  return { platform, hostname: `nm-tf-${platform}`.slice(0, 24), nxos, commands: nxos ? TEXTFSM_NXOS : catalyst ? [...TEXTFSM_IOS, 'show boot'] : TEXTFSM_IOS };
+});
 /** file_transfer over SCP: one IOS-XE and one NX-OS device, after the session cases. */
 const TRANSFERS = [
   { hostname: 'nm-ft-xe', platform: 'cat9300' as const, driver: 'cisco_xe', fileSystem: 'flash:' },
@@ -78,6 +92,7 @@ void describe('netmiko against the lab', { skip, concurrency: true }, () => {
           // Login lands at `>`; netmiko's enable() must reach `#` (NX-OS lands at `#`).
           enableSecret: `en-${i}-netmiko`,
         })),
+        ...TEXTFSM.map(({ hostname, platform }) => ({ hostname, address: '127.0.0.1', port: 0, platform, username: 'admin', password: `pw-${hostname}`, enableSecret: `en-${hostname}` })),
         ...TRANSFERS.map(({ hostname, platform }) => ({
           hostname,
           address: '127.0.0.1',
@@ -152,6 +167,38 @@ void describe('netmiko against the lab', { skip, concurrency: true }, () => {
       assert.deepEqual(result.again, { file_exists: true, file_transferred: false, file_verified: true });
       const stored = device.state().flash.find((f) => f.name === `${hostname}-push.bin`);
       assert.deepEqual(stored && { size: stored.size, md5: stored.md5 }, { size: bytes.length, md5: createHash('md5').update(bytes).digest('hex') });
+    });
+  }
+
+  for (const { platform, hostname, nxos, commands } of TEXTFSM) {
+    void it(`ntc-templates TextFSM parses the lab's ${platform} show commands into its real state`, async () => {
+      const device = lab.device(hostname);
+      const { stdout } = await run(python, [TEXTFSM_SCRIPT, nxos ? 'cisco_nxos' : 'cisco_ios', device.address, String(device.port), nxos ? 'cisco_nxos' : 'cisco_ios'], {
+        timeout: 120_000,
+        env: { ...process.env, LAB_USERNAME: device.spec.username, LAB_PASSWORD: device.spec.password, LAB_SECRET: device.spec.enableSecret ?? '', LAB_COMMANDS: JSON.stringify(commands) },
+      }).catch((error: Error & { stdout?: string }) => {
+        if (error.stdout) return { stdout: error.stdout };
+        throw error;
+      });
+      type Parsed = Record<string, { records?: Record<string, unknown>[]; error?: string; output?: string }>;
+      const result = JSON.parse(stdout) as { ok: boolean; step: string; error?: string; parsed?: Parsed };
+      assert.ok(result.ok, `TextFSM script failed at "${result.step}": ${result.error}`);
+      const parsed = result.parsed ?? {};
+      const failures = commands.filter((c) => parsed[c]?.error || !parsed[c]?.records?.length).map((c) => `${c}: ${parsed[c]?.error ?? 'no records'}\n${parsed[c]?.output ?? ''}`);
+      assert.deepEqual(failures, [], 'every command parses into records');
+      const state = device.state();
+      const version = parsed['show version']?.records?.[0] ?? {};
+      assert.equal(version.hostname, hostname);
+      // IOS-XE's `Cisco IOS Software ..., Version 17.6.5` line (the one the template reads) drops
+      // the zeros `Cisco IOS XE Software, Version 17.06.05` has, as real devices print it.
+      assert.equal(nxos ? version.os : version.version, nxos ? state.version : state.version.replace(/\b0+(\d)/g, '$1'));
+      const names = (command: string): string[] => (parsed[command]?.records ?? []).map((r) => String(r.interface ?? r.intf)).sort();
+      assert.ok(names('show ip interface brief').length > 0, 'interfaces parsed');
+      // Every interface command names the same interfaces.
+      if (!nxos) for (const c of ['show interfaces', 'show ip interface']) assert.deepEqual(names(c), names('show ip interface brief'), c);
+      const sizes = new Map((parsed.dir?.records ?? []).map((r) => [String(r.name ?? r.item_name), Number(r.size)]));
+      // Top-level files; folders and what is inside them are listed differently.
+      for (const f of state.flash.filter((x) => !x.name.includes('/'))) assert.equal(sizes.get(f.name), f.size, `dir lists ${f.name} with its size`);
     });
   }
 });

@@ -1,6 +1,7 @@
-"""The JSON report the netmiko scripts print: what each step returned, or where it failed."""
+"""What the netmiko scripts share: the lab session and the JSON report (each step's result, or where it failed)."""
 
 import json
+import os
 import traceback
 from typing import Callable
 
@@ -16,3 +17,20 @@ def report(result: dict, steps: Callable[[dict], None]) -> int:
         result["traceback"] = traceback.format_exc()
     print(json.dumps(result))
     return 0 if result["ok"] else 1
+
+
+def connect(device_type: str, host: str, port: int):
+    """A netmiko session to a lab device, credentials from LAB_USERNAME / LAB_PASSWORD / LAB_SECRET."""
+    from netmiko import ConnectHandler
+
+    return ConnectHandler(
+        device_type=device_type,
+        host=host,
+        port=port,
+        username=os.environ["LAB_USERNAME"],
+        password=os.environ["LAB_PASSWORD"],
+        secret=os.environ.get("LAB_SECRET", ""),
+        timeout=20,
+        allow_agent=False,
+        use_keys=False,
+    )

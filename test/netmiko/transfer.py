@@ -9,25 +9,15 @@ with `dir`, copies over SCP and verifies the MD5 on the device. Prints one JSON 
 import os
 import sys
 
-from netmiko import ConnectHandler, file_transfer
-from report import report
+from netmiko import file_transfer
+from report import connect, report
 
 
 def main() -> int:
     device_type, host, port, source, file_system = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 
     def steps(result: dict) -> None:
-        with ConnectHandler(
-            device_type=device_type,
-            host=host,
-            port=port,
-            username=os.environ["LAB_USERNAME"],
-            password=os.environ["LAB_PASSWORD"],
-            secret=os.environ.get("LAB_SECRET", ""),
-            timeout=20,
-            allow_agent=False,
-            use_keys=False,
-        ) as conn:
+        with connect(device_type, host, port) as conn:
 
             def push(overwrite: bool) -> dict:
                 return file_transfer(
