@@ -160,8 +160,10 @@ void describe('netmiko against the lab', { skip, concurrency: true }, () => {
         if (error.stdout) return { stdout: error.stdout };
         throw error;
       });
-      const result = JSON.parse(stdout) as { ok: boolean; step: string; error?: string; traceback?: string; transfer?: Record<string, boolean>; again?: Record<string, boolean> };
+      const result = JSON.parse(stdout) as { ok: boolean; step: string; error?: string; traceback?: string; transfer?: Record<string, boolean>; again?: Record<string, boolean>; refused_before?: string | null };
       assert.ok(result.ok, `file_transfer failed at "${result.step}": ${result.error}\n${result.traceback ?? ''}`);
+      // Before `ip scp server enable` / `feature scp-server` the device rejects the scp exec request.
+      assert.equal(result.refused_before, 'SSHException: Channel closed.');
       assert.deepEqual(result.transfer, { file_exists: true, file_transferred: true, file_verified: true });
       // Second run: netmiko finds the file with the right MD5 (`dir`, verify) and copies nothing.
       assert.deepEqual(result.again, { file_exists: true, file_transferred: false, file_verified: true });

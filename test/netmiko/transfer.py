@@ -30,6 +30,13 @@ def main() -> int:
                 )
 
             conn.enable()
+            # Without its SCP server the device refuses the copy, as a real one does.
+            result["step"] = "file_transfer before scp server"
+            try:
+                push(True)
+                result["refused_before"] = None
+            except Exception as error:  # noqa: BLE001 - the refusal is the result
+                result["refused_before"] = f"{type(error).__name__}: {error}"
             result["step"] = "scp server"
             enable = "feature scp-server" if device_type == "cisco_nxos" else "ip scp server enable"
             result["config_output"] = conn.send_config_set([enable])
