@@ -120,7 +120,8 @@ async function readState(session: CliSession): Promise<DeviceInventory> {
   const flash = { ...parseDirFlash(await session.run(`dir ${filesystem}:`)), filesystem };
   const boot = await readBootList(session, driver);
   const inventory: DeviceInventory = {
-    hostname: version.hostname,
+    // EOS names no host in `show version`: its prompt does.
+    hostname: version.hostname ?? session.hostname,
     version: version.version,
     runningImage: fileNameOfImage(bootImageOf(version)),
     // Only for an image on the device's own file system: a TFTP boot source's path is no boot entry on flash.

@@ -27,6 +27,7 @@ import {
   type PrecheckResult,
   type TransferProbe,
 } from '../domain/prechecks.ts';
+import { notApplicable } from '../domain/prechecks/types.ts';
 import { imageOnFlash, type ImageRef } from '../domain/upgrade.ts';
 import { PROBE_PATH } from '../distribution/image-service.ts';
 import { scpServiceUrl, type ScpServiceAccess } from '../distribution/scp-service.ts';
@@ -118,6 +119,11 @@ export async function runPrechecks(session: CliSession, request: PrecheckRequest
   for (const planned of planPrechecks(family, request.disabledChecks ? { disabledChecks: request.disabledChecks } : {})) {
     if (!planned.enabled) {
       results.push(skippedResult(planned.name));
+      continue;
+    }
+    const inapplicable = driver.inapplicablePrechecks[planned.name];
+    if (inapplicable) {
+      results.push(notApplicable(planned.name, inapplicable));
       continue;
     }
     const outputs: CommandOutput[] = [];

@@ -2,6 +2,7 @@
 // platform, NAPALM's uniform getters): workflows, activities and checks ask the driver and never
 // test the OS name themselves. Drivers are pure data and functions, safe in workflow code.
 import type { ShowVersion } from '../domain/parsers/show-version.ts';
+import type { PrecheckName } from '../domain/prechecks/types.ts';
 import type { OsFamily } from './os-family.ts';
 
 /** How a device takes a new image (see domain/upgrade.ts). */
@@ -45,6 +46,13 @@ export interface PlatformDriver {
   readonly keepsReloadMarker: boolean;
   /** Whether netswim may delete unused images on its own to make room (flash cleanup). */
   readonly autoCleanup: boolean;
+  /**
+   * The readiness precheck commands, in the order the activity runs them; [] where the check runs
+   * none (its check function then decides, or it builds its own probe).
+   */
+  readonly precheckCommands: Record<PrecheckName, readonly string[]>;
+  /** Checks that do not apply on this OS, with the reason the result gives; not run at all. */
+  readonly inapplicablePrechecks: Partial<Record<PrecheckName, string>>;
   activationMethod(installMode: 'INSTALL' | 'BUNDLE' | undefined): ActivationMethod;
   /**
    * The command of an activation method that reloads by itself; undefined for the boot variable.

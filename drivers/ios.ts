@@ -2,6 +2,7 @@
 // in a flash directory as `archive download-sw` leaves them).
 import type { PlatformDriver } from './driver.ts';
 import { bootFilesystemOfVersion } from './filesystem.ts';
+import { IOS_PRECHECKS } from './precheck-commands.ts';
 
 export const iosDriver: PlatformDriver = {
   os: 'ios',
@@ -12,6 +13,8 @@ export const iosDriver: PlatformDriver = {
   bootVariablesCommands: ['show bootvar', 'show boot'],
   keepsReloadMarker: true,
   autoCleanup: true,
+  precheckCommands: IOS_PRECHECKS,
+  inapplicablePrechecks: {},
   activationMethod: () => 'boot-variable',
   installCommand: () => undefined,
 };

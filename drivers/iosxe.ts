@@ -1,6 +1,7 @@
 // IOS-XE: bundle mode (boot variable and reload) and INSTALL mode (`install add … activate commit`).
 import type { PlatformDriver } from './driver.ts';
 import { bootFilesystemOfVersion } from './filesystem.ts';
+import { IOS_XE_PRECHECKS } from './precheck-commands.ts';
 
 export const iosXeDriver: PlatformDriver = {
   os: 'ios-xe',
@@ -11,6 +12,8 @@ export const iosXeDriver: PlatformDriver = {
   bootVariablesCommands: ['show boot'],
   keepsReloadMarker: true,
   autoCleanup: true,
+  precheckCommands: IOS_XE_PRECHECKS,
+  inapplicablePrechecks: {},
   activationMethod: (installMode) => (installMode === 'INSTALL' ? 'install-add-activate-commit' : 'boot-variable'),
   installCommand: (method, filesystem, fileName) =>
     method === 'install-add-activate-commit'

@@ -3,6 +3,7 @@
 // on 6.x, 5000, 6000), which reload by themselves.
 import type { PlatformDriver } from './driver.ts';
 import { bootFilesystemOfVersion } from './filesystem.ts';
+import { NXOS_PRECHECKS } from './precheck-commands.ts';
 
 export const nxosDriver: PlatformDriver = {
   os: 'nx-os',
@@ -15,6 +16,8 @@ export const nxosDriver: PlatformDriver = {
   // NX-OS prints its uptime in seconds: a restarted uptime proves a reload without a marker.
   keepsReloadMarker: false,
   autoCleanup: false,
+  precheckCommands: NXOS_PRECHECKS,
+  inapplicablePrechecks: {},
   activationMethod: () => 'install-all',
   installCommand: (method, filesystem, fileName, kickstart) =>
     method === 'install-all'
