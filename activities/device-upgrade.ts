@@ -119,13 +119,14 @@ async function readState(session: CliSession): Promise<DeviceInventory> {
   // NX-OS `dir` has no "Directory of" header: the file system is the one we listed.
   const flash = { ...parseDirFlash(await session.run(`dir ${filesystem}:`)), filesystem };
   const boot = await readBootList(session, driver);
+  const running = bootImageOf({ ...version, systemImage: driver.runningImageOf(version, flash) });
   const inventory: DeviceInventory = {
     // EOS names no host in `show version`: its prompt does.
     hostname: version.hostname ?? session.hostname,
     version: version.version,
-    runningImage: fileNameOfImage(bootImageOf(version)),
+    runningImage: fileNameOfImage(running),
     // Only for an image on the device's own file system: a TFTP boot source's path is no boot entry on flash.
-    ...(localFilesystemOfImage(bootImageOf(version)) && imagePathOf(bootImageOf(version)).includes('/') ? { runningImagePath: imagePathOf(bootImageOf(version)) } : {}),
+    ...(localFilesystemOfImage(running) && imagePathOf(running).includes('/') ? { runningImagePath: imagePathOf(running) } : {}),
     os,
     ...(version.kickstartImage ? { kickstartImage: fileNameOfImage(version.kickstartImage) } : {}),
     uptimeSeconds: version.uptimeSeconds,
@@ -451,7 +452,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
           // A reload marker left by an earlier step must never reach the startup configuration.
           await removeReloadMarkers(session);
           const saved = await session.run('write memory', { timeoutMs: 120_000 });
-          if (!/\[OK\]/.test(saved)) throw new Error(`write memory did not confirm: ${saved.trim()}`);
+          if (!driver.saveConfirmed.test(saved)) throw new Error(`write memory did not confirm: ${saved.trim()}`);
           const boot = (await readBootList(session, driver)).next;
           if (boot.join(';') !== list.join(';')) {
             throw ApplicationFailure.nonRetryable(`boot variable is ${boot.join(';') || 'empty'} after saving, expected ${list.join(';')}`, 'BootVariableMismatch');
@@ -503,10 +504,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
           expectClose: true,
           timeoutMs: 120_000,
           // The configuration was saved by setBootVariables; anything changed since is not ours to save.
-          answers: [
-            { prompt: /Save\? \[yes\/no\]:\s*$/, reply: 'no' },
-            { prompt: /\[confirm\]\s*$/, reply: '' },
-          ],
+          answers: [...driverFor(request.before.os).reloadAnswers],
         });
         deps.logger.info('reload sent', { device: request.before.hostname });
       });

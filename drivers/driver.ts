@@ -1,6 +1,7 @@
 // What differs between network operating systems, behind one interface (netmiko's one class per
 // platform, NAPALM's uniform getters): workflows, activities and checks ask the driver and never
 // test the OS name themselves. Drivers are pure data and functions, safe in workflow code.
+import type { FlashListing } from '../domain/parsers/dir-flash.ts';
 import type { ShowVersion } from '../domain/parsers/show-version.ts';
 import type { PrecheckName } from '../domain/prechecks/types.ts';
 import type { OsFamily } from './os-family.ts';
@@ -34,6 +35,12 @@ export interface PlatformDriver {
    */
   bootFilesystemOf(version: Pick<ShowVersion, 'systemImage'>): string;
   /**
+   * The image the device runs, as `<fs>:<path>`: the one `show version` names, or on an OS whose
+   * `show version` names none (EOS) the one file on `flash` named for the running release;
+   * undefined when that cannot be shown (bootImageOf then refuses).
+   */
+  runningImageOf(version: ShowVersion, flash: FlashListing): string | undefined;
+  /**
    * The commands that print the boot list for the next reload (parseShowBoot reads them), tried
    * in order while the device answers `% Invalid input`: classic IOS routers know `show bootvar`,
    * Catalyst access switches on the same IOS only `show boot`.
@@ -44,6 +51,13 @@ export interface PlatformDriver {
    * marker in the running configuration proves, by being gone, that the device reloaded.
    */
   readonly keepsReloadMarker: boolean;
+  /**
+   * `reload`'s questions and netswim's replies: unsaved changes are not saved (setBootVariables
+   * saved what netswim changed), the reload is confirmed.
+   */
+  readonly reloadAnswers: readonly { prompt: RegExp; reply: string }[];
+  /** The line `write memory` prints once the configuration is saved. */
+  readonly saveConfirmed: RegExp;
   /** Whether netswim may delete unused images on its own to make room (flash cleanup). */
   readonly autoCleanup: boolean;
   /**

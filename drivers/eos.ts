@@ -1,6 +1,8 @@
 // Arista EOS: one `.swi` image on flash:, named in `boot system flash:<image>.swi` (`show
 // boot-config` prints it), saved with `write memory`, taken by `reload`. `show version` names
 // neither the host nor the running image (ntc-templates' arista_eos captures).
+import { describeImageFileName } from '../domain/image-name.ts';
+import { sameVersion } from '../domain/version.ts';
 import type { PlatformDriver } from './driver.ts';
 import { IOS_XE_PRECHECKS } from './precheck-commands.ts';
 
@@ -12,9 +14,26 @@ export const eosDriver: PlatformDriver = {
   defaultBootFilesystem: 'flash',
   // `show version` names no image: EOS boots from flash:.
   bootFilesystemOf: () => 'flash',
+  // `show version` names no image: the running one is the only `.swi` on flash: named for the
+  // running release (EOS-4.27.6M.swi on 4.27.6M); none, or two (EOS- and EOS64-), and netswim refuses.
+  runningImageOf: (version, flash) => {
+    const named = flash.files.filter((f) => {
+      const info = describeImageFileName(f.name);
+      return !f.isDirectory && info?.os === 'eos' && sameVersion(info.version, version.version);
+    });
+    return named.length === 1 ? `${flash.filesystem}:${named[0]!.name}` : undefined;
+  },
   bootVariablesCommands: ['show boot-config'],
   // `reload` asks "Save?" when the running configuration changed; netswim answers no.
   keepsReloadMarker: true,
+  // "System configuration has been modified. Save? [yes/no/cancel/diff]:", then "Proceed with
+  // reload? [confirm]" (Arista's EOS User Manual, System Reset).
+  reloadAnswers: [
+    { prompt: /Save\? \[yes\/no\/cancel\/diff\]:\s*$/, reply: 'no' },
+    { prompt: /\[confirm\]\s*$/, reply: '' },
+  ],
+  // `write memory` / `copy running-config startup-config`: "Copy completed successfully."
+  saveConfirmed: /Copy completed successfully\./,
   autoCleanup: false,
   // `dir flash:`, `show running-config | include ip domain` (EOS: `ip domain-name …`) and
   // `show startup-config` read as on IOS; the rest have no EOS command netswim reads yet.

@@ -2,7 +2,7 @@
 // in a flash directory as `archive download-sw` leaves them).
 import type { PlatformDriver } from './driver.ts';
 import { bootFilesystemOfVersion } from './filesystem.ts';
-import { IOS_PRECHECKS } from './precheck-commands.ts';
+import { IOS_PRECHECKS, CISCO_RELOAD_ANSWERS } from './precheck-commands.ts';
 
 export const iosDriver: PlatformDriver = {
   os: 'ios',
@@ -10,8 +10,11 @@ export const iosDriver: PlatformDriver = {
   recognises: (showVersion) => /Cisco IOS Software|^IOS \(tm\)/m.test(showVersion),
   defaultBootFilesystem: 'flash',
   bootFilesystemOf: (version) => bootFilesystemOfVersion(version, 'flash'),
+  runningImageOf: (version) => version.systemImage,
   bootVariablesCommands: ['show bootvar', 'show boot'],
   keepsReloadMarker: true,
+  reloadAnswers: CISCO_RELOAD_ANSWERS,
+  saveConfirmed: /\[OK\]/,
   autoCleanup: true,
   precheckCommands: IOS_PRECHECKS,
   inapplicablePrechecks: {},

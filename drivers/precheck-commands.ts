@@ -20,6 +20,12 @@ const shared: Commands = {
   'golden-smus': [],
 };
 
+/** `reload` on IOS and IOS-XE: "System configuration has been modified. Save? [yes/no]:", then "Proceed with reload? [confirm]". */
+export const CISCO_RELOAD_ANSWERS = [
+  { prompt: /Save\? \[yes\/no\]:\s*$/, reply: 'no' },
+  { prompt: /\[confirm\]\s*$/, reply: '' },
+] as const;
+
 export const IOS_XE_PRECHECKS: Commands = shared;
 export const IOS_PRECHECKS: Commands = { ...shared, license: ['show license'] };
 export const NXOS_PRECHECKS: Commands = { ...shared, 'flash-space': ['dir bootflash:'], 'config-register': [], 'tls-1.2': [], license: ['show license usage'] };
