@@ -109,6 +109,19 @@ function countMarks(chunk: string): number {
 }
 
 
+/**
+ * The image the device runs (`<fs>:<path>`): the one `show version` names, else (EOS) the one its
+ * driver finds on the boot file system's listing; a refusal naming what is missing otherwise.
+ */
+async function runningImageOn(session: CliSession, versionOutput: string): Promise<string> {
+  const version = parseShowVersion(versionOutput);
+  if (version.systemImage) return version.systemImage;
+  const driver = driverOfShowVersion(versionOutput);
+  const filesystem = driver.bootFilesystemOf(version);
+  const flash = { ...parseDirFlash(await session.run(`dir ${filesystem}:`)), filesystem };
+  return bootImageOf({ ...version, systemImage: driver.runningImageOf(version, flash) });
+}
+
 async function readState(session: CliSession): Promise<DeviceInventory> {
   const observedAtMs = Date.now();
   const versionOutput = await session.run('show version');
@@ -196,7 +209,7 @@ export interface ImageOnFlash {
 async function verifyBeforeActivation(session: CliSession, image: ImageOnFlash): Promise<void> {
   const md5 = await md5OnDevice(session, image.path);
   if (md5 === image.md5) return;
-  const running = fileNameOfImage(bootImageOf(parseShowVersion(await session.run('show version'))));
+  const running = fileNameOfImage(await runningImageOn(session, await session.run('show version')));
   const deleted = fileNameOfImage(image.path) !== running;
   if (deleted) await session.run(`delete /force ${image.path}`, { answers: DELETE_QUESTIONS });
   throw ApplicationFailure.nonRetryable(
@@ -261,8 +274,9 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
     }
     try {
       const observedAtMs = Date.now();
-      const version = parseShowVersion(await session.run('show version'));
-      const now = { version: version.version, runningImage: fileNameOfImage(bootImageOf(version)), ...(version.installMode ? { installMode: version.installMode } : {}) };
+      const versionOutput = await session.run('show version');
+      const version = parseShowVersion(versionOutput);
+      const now = { version: version.version, runningImage: fileNameOfImage(await runningImageOn(session, versionOutput)), ...(version.installMode ? { installMode: version.installMode } : {}) };
       let effectVisible = request.expect !== undefined && runsTarget(now, request.expect) && !runsTarget(request.before, request.expect);
       if (!effectVisible && request.expectAddOn && !(request.before.activeAddOns ?? []).includes(request.expectAddOn)) {
         effectVisible = (await readActiveAddOns(session))?.includes(request.expectAddOn) ?? false;
@@ -351,7 +365,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
               progress.phase = 'verifying';
               const md5 = await md5OnDevice(session, path);
               if (md5 === image.md5) return { copied: false, md5, seconds: (Date.now() - started) / 1000, attempts };
-              if (image.fileName === fileNameOfImage(bootImageOf(parseShowVersion(await session.run('show version'))))) {
+              if (image.fileName === fileNameOfImage(await runningImageOn(session, await session.run('show version')))) {
                 throw ApplicationFailure.nonRetryable(
                   `${path} is the running image but its MD5 ${md5} differs from the repository's ${image.md5}; refusing to overwrite it`,
                   'RunningImageConflict',

@@ -148,7 +148,7 @@ export async function runPrechecks(session: CliSession, request: PrecheckRequest
         const reclaimable = cleanupCapacity({
           flash,
           bytesNeeded,
-          runningImage: bootImageOf(version),
+          runningImage: bootImageOf({ ...version, systemImage: driver.runningImageOf(version, { ...flash, filesystem }) }),
           installingImage: request.image.fileName,
           bootVariables: boot,
           os: family,

@@ -36,8 +36,9 @@ export interface PlatformDriver {
   bootFilesystemOf(version: Pick<ShowVersion, 'systemImage'>): string;
   /**
    * The image the device runs, as `<fs>:<path>`: the one `show version` names, or on an OS whose
-   * `show version` names none (EOS) the one file on `flash` named for the running release;
-   * undefined when that cannot be shown (bootImageOf then refuses).
+   * `show version` names none (EOS) the one file on `flash` named for the running release, or a
+   * DeviceOutputError saying why it cannot be shown; undefined where `show version` names none
+   * on a platform that always does (bootImageOf then refuses).
    */
   runningImageOf(version: ShowVersion, flash: FlashListing): string | undefined;
   /**
@@ -56,6 +57,8 @@ export interface PlatformDriver {
    * saved what netswim changed), the reload is confirmed.
    */
   readonly reloadAnswers: readonly { prompt: RegExp; reply: string }[];
+  /** How many `boot system` entries the device keeps: EOS boots one image, so no fallback entry. */
+  readonly maxBootEntries: number;
   /** The line `write memory` prints once the configuration is saved. */
   readonly saveConfirmed: RegExp;
   /** Whether netswim may delete unused images on its own to make room (flash cleanup). */

@@ -3,6 +3,7 @@
 // neither the host nor the running image (ntc-templates' arista_eos captures).
 import { describeImageFileName } from '../domain/image-name.ts';
 import { sameVersion } from '../domain/version.ts';
+import { DeviceOutputError } from '../domain/parsers/parse-error.ts';
 import type { PlatformDriver } from './driver.ts';
 import { IOS_XE_PRECHECKS } from './precheck-commands.ts';
 
@@ -15,13 +16,19 @@ export const eosDriver: PlatformDriver = {
   // `show version` names no image: EOS boots from flash:.
   bootFilesystemOf: () => 'flash',
   // `show version` names no image: the running one is the only `.swi` on flash: named for the
-  // running release (EOS-4.27.6M.swi on 4.27.6M); none, or two (EOS- and EOS64-), and netswim refuses.
+  // running release (EOS-4.27.6M.swi on 4.27.6M); none, or two (EOS- and EOS64-), and netswim
+  // refuses, naming the files it saw, rather than pick one.
   runningImageOf: (version, flash) => {
     const named = flash.files.filter((f) => {
       const info = describeImageFileName(f.name);
       return !f.isDirectory && info?.os === 'eos' && sameVersion(info.version, version.version);
     });
-    return named.length === 1 ? `${flash.filesystem}:${named[0]!.name}` : undefined;
+    if (named.length === 1) return `${flash.filesystem}:${named[0]!.name}`;
+    const problem =
+      named.length === 0
+        ? `no .swi named for the running release ${version.version} on ${flash.filesystem}: (EOS's show version names no image)`
+        : `${named.map((f) => f.name).join(' and ')} are both named for the running release ${version.version}: netswim cannot tell which one runs`;
+    throw new DeviceOutputError(`dir ${flash.filesystem}:`, problem, '');
   },
   bootVariablesCommands: ['show boot-config'],
   // `reload` asks "Save?" when the running configuration changed; netswim answers no.
@@ -33,6 +40,7 @@ export const eosDriver: PlatformDriver = {
     { prompt: /\[confirm\]\s*$/, reply: '' },
   ],
   // `write memory` / `copy running-config startup-config`: "Copy completed successfully."
+  maxBootEntries: 1,
   saveConfirmed: /Copy completed successfully\./,
   autoCleanup: false,
   // `dir flash:`, `show running-config | include ip domain` (EOS: `ip domain-name …`) and

@@ -36,6 +36,7 @@ import {
   type PlatformContext,
 } from './formats-platforms.ts';
 import { installAllKickstart, kickstartShowBoot, kickstartShowVersion } from './nxos-kickstart.ts';
+import { EOS_COPIED, EOS_SAVE_QUESTION, eosDir, eosShowBootConfig, eosShowVersion } from './os-eos.ts';
 import { hashNumber, identityOf, smuOfFile } from './platform.ts';
 import { packageFilesOf, versionOfBasePackage } from './platforms.ts';
 import type { Terminal } from './terminal.ts';
@@ -91,8 +92,16 @@ export class CliSession {
     return this.host.device;
   }
 
-  private get family(): 'ios-xe' | 'ios' | 'nx-os' {
+  private get family(): 'ios-xe' | 'ios' | 'nx-os' | 'eos' {
     return this.device.profile.family;
+  }
+
+  /**
+   * The format of the outputs the lab prints only in Cisco form (clock, NTP, licences, interface
+   * table): an EOS device prints IOS-XE's, not yet its own (see lab/os-eos.ts).
+   */
+  private get ciscoFamily(): 'ios-xe' | 'ios' | 'nx-os' {
+    return this.family === 'eos' ? 'ios-xe' : this.family;
   }
 
   /** Who `install` output names: the stack member on a Catalyst, the route processor on an ASR. */
@@ -235,15 +244,17 @@ export class CliSession {
       boot: leaf(() => Promise.resolve(this.showBoot())),
       // A Catalyst access switch knows `show boot` only.
       ...(this.device.profile.accessSwitch ? {} : { bootvar: leaf(() => Promise.resolve(this.showBoot())) }),
-      ntp: { children: { status: leaf(() => Promise.resolve(ntpStatus(this.family, this.device.faults.clockSkewSeconds ?? 0, this.now()))) } },
+      // EOS prints its boot image with `show boot-config` (lab/os-eos.ts).
+      ...(this.family === 'eos' ? { 'boot-config': leaf(() => Promise.resolve(this.showBoot())) } : {}),
+      ntp: { children: { status: leaf(() => Promise.resolve(ntpStatus(this.ciscoFamily, this.device.faults.clockSkewSeconds ?? 0, this.now()))) } },
       inventory: leaf(() => Promise.resolve(inventory(this.device.profile, identityOf(this.device.hostname)))),
       // IOS-XE `show license summary`; classic IOS `show license`; NX-OS `show license usage`.
       license: {
-        handler: () => Promise.resolve(licenseSummary(this.family, this.device.faults.licenseInvalid === true)),
+        handler: () => Promise.resolve(licenseSummary(this.ciscoFamily, this.device.faults.licenseInvalid === true)),
         args: 'none',
         children: {
-          summary: leaf(() => Promise.resolve(licenseSummary(this.family, this.device.faults.licenseInvalid === true))),
-          usage: leaf(() => Promise.resolve(licenseSummary(this.family, this.device.faults.licenseInvalid === true))),
+          summary: leaf(() => Promise.resolve(licenseSummary(this.ciscoFamily, this.device.faults.licenseInvalid === true))),
+          usage: leaf(() => Promise.resolve(licenseSummary(this.ciscoFamily, this.device.faults.licenseInvalid === true))),
         },
       },
     };
@@ -316,7 +327,7 @@ export class CliSession {
                 interface: {
                   children: {
                     brief: leaf(() =>
-                      Promise.resolve(ipInterfaceBrief(this.family, this.device.spec.address, this.afterUpgrade('interfaceDownAfterUpgrade'))),
+                      Promise.resolve(ipInterfaceBrief(this.ciscoFamily, this.device.spec.address, this.afterUpgrade('interfaceDownAfterUpgrade'))),
                     ),
                   },
                 },
@@ -500,6 +511,7 @@ export class CliSession {
   }
 
   private showVersion(): string[] {
+    if (this.family === 'eos') return eosShowVersion(this.platformContext());
     if (this.family === 'ios') return this.device.profile.accessSwitch ? catalystClassicShowVersion(this.platformContext()) : classicShowVersion(this.platformContext());
     if (this.device.profile.kickstart) return kickstartShowVersion(this.platformContext());
     if (this.family === 'nx-os') return nxosShowVersion(this.platformContext());
@@ -516,6 +528,7 @@ export class CliSession {
 
   private showBoot(): string[] {
     const s = this.device.snapshot;
+    if (this.family === 'eos') return eosShowBootConfig(s.savedBootVariables);
     if (this.device.profile.accessSwitch) return catalystClassicShowBoot(s.savedBootVariables);
     if (this.family === 'ios') return classicShowBootvar(s.savedBootVariables, this.device.configRegister, this.device.nextConfigRegister);
     if (this.device.profile.kickstart) return kickstartShowBoot(s);
@@ -553,6 +566,7 @@ export class CliSession {
       return [`%Error opening ${target} (No such file or directory)`];
     }
     const files = [...this.device.files()];
+    if (this.family === 'eos') return eosDir(files, this.device.flashSizeBytes, this.device.freeBytes(), this.now());
     if (this.family === 'ios') return classicDir(files, this.device.flashSizeBytes, this.device.freeBytes());
     if (this.family === 'nx-os') return nxosDir(files, this.device.flashSizeBytes, this.device.freeBytes());
     return dirFlash(files, this.device.flashSizeBytes, this.device.freeBytes(), this.fs);
@@ -569,6 +583,8 @@ export class CliSession {
       this.caret(this.promptText.length + (target ?? args[0])!.offset);
       return;
     }
+    // EOS boots one image: `boot system` replaces it.
+    if (this.family === 'eos') this.device.removeBootVariables();
     this.device.addBootVariable(`${this.fs}:${name}`);
   }
 
@@ -594,6 +610,7 @@ export class CliSession {
 
   private writeMemory(): string[] {
     this.device.saveConfig();
+    if (this.family === 'eos') return EOS_COPIED;
     if (this.family === 'nx-os') {
       return ['[########################################] 100%', 'Copy complete, now saving to disk (please wait)...', 'Copy complete.'];
     }
@@ -913,7 +930,7 @@ export class CliSession {
   }
 
   private async copyRunStart(): Promise<string[] | void> {
-    if (this.family === 'nx-os') return this.writeMemory();
+    if (this.family === 'nx-os' || this.family === 'eos') return this.writeMemory();
     const answer = await this.ask('Destination filename [startup-config]? ');
     if (answer === undefined) return;
     return this.writeMemory();
@@ -953,14 +970,16 @@ export class CliSession {
     const shown = maskUrl(source.text);
     const named = destination.text.replace(fsPrefix, '');
     const fallback = named || decodeURIComponent(url.pathname).split('/').pop() || '';
-    const answer = nxos ? '' : await this.ask(`Destination filename [${fallback}]? `);
+    // EOS copies to the named file (or the URL's) without asking.
+    const quiet = nxos || this.family === 'eos';
+    const answer = quiet ? '' : await this.ask(`Destination filename [${fallback}]? `);
     if (answer === undefined) return;
     const name = answer.replace(fsPrefix, '') || fallback;
     if (!FILE_NAME.test(name)) {
       this.out([`%Error opening ${this.fs}:${name} (Invalid argument)`]);
       return;
     }
-    if (this.device.findFile(name) && !nxos) {
+    if (this.device.findFile(name) && !quiet) {
       this.out(['%Warning:There is a file already existing with this name']);
       if (!(await this.confirm('Do you want to over write? '))) return;
     }
@@ -1023,6 +1042,7 @@ export class CliSession {
       event('done', result.bytes, { totalBytes: result.bytes });
       this.term.write('\r\n');
       if (this.family === 'nx-os') this.out(['Copy complete, now saving to disk (please wait)...', 'Copy complete.']);
+      else if (this.family === 'eos') this.out(EOS_COPIED);
       else this.out([`${result.bytes} bytes copied in ${seconds.toFixed(3)} secs (${Math.floor(result.bytes / seconds)} bytes/sec)`]);
     } catch (error) {
       event('failed', received, { error: (error as Error).message });
@@ -1106,7 +1126,7 @@ export class CliSession {
   private async reload(): Promise<void> {
     if (this.device.configModified) {
       for (;;) {
-        const answer = await this.ask('System configuration has been modified. Save? [yes/no]: ');
+        const answer = await this.ask(this.family === 'eos' ? `${EOS_SAVE_QUESTION} ` : 'System configuration has been modified. Save? [yes/no]: ');
         if (answer === undefined) return;
         if (/^y(es?)?$/i.test(answer)) {
           this.out(this.writeMemory());

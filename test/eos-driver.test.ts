@@ -32,12 +32,11 @@ void describe('EOS driver', () => {
     assert.equal(eos.runningImageOf(on('4.19.5M'), flash), 'flash:EOS-4.19.5M.swi');
     assert.equal(eos.runningImageOf(on('4.18.3.1F'), flash), 'flash:EOS-4.18.3.1F.swi');
     // No image of the running release on flash: netswim cannot say what runs, and says so.
-    const missing = eos.runningImageOf(on('4.27.6M'), flash);
-    assert.equal(missing, undefined);
+    assert.throws(() => eos.runningImageOf(on('4.27.6M'), flash), /no \.swi named for the running release 4\.27\.6M on flash:/);
     assert.throws(() => bootImageOf({ ...on('4.27.6M') }), /cannot tell which image the device runs/);
     // Two names for one release (32- and 64-bit): refused, not guessed.
     const both = { ...flash, files: [...flash.files, { name: 'EOS64-4.19.5M.swi', size: 1, isDirectory: false }] };
-    assert.equal(eos.runningImageOf(on('4.19.5M'), both), undefined);
+    assert.throws(() => eos.runningImageOf(on('4.19.5M'), both), /EOS-4\.19\.5M\.swi and EOS64-4\.19\.5M\.swi are both named for the running release 4\.19\.5M/);
   });
 
   void it('reads the boot image from show boot-config', async () => {
