@@ -281,7 +281,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
       if (!effectVisible && request.expectAddOn && !(request.before.activeAddOns ?? []).includes(request.expectAddOn)) {
         effectVisible = (await readActiveAddOns(session))?.includes(request.expectAddOn) ?? false;
       }
-      const markerPresent = request.marker ? (await markersPresent(session)).includes(request.marker) : undefined;
+      const markerPresent = request.marker ? (await markersPresent(session, driverFor(request.before.os).aliasCommand)).includes(request.marker) : undefined;
       const proof = alreadyReloaded({
         before: request.before,
         now: { uptimeSeconds: version.uptimeSeconds, uptimeResolutionSeconds: version.uptimeResolutionSeconds, observedAtMs },
@@ -464,7 +464,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
             if (error) throw ApplicationFailure.nonRetryable(`"${command}" was refused: ${error}`, 'ConfigRejected');
           }
           // A reload marker left by an earlier step must never reach the startup configuration.
-          await removeReloadMarkers(session);
+          await removeReloadMarkers(session, driver.aliasCommand);
           const saved = await session.run('write memory', { timeoutMs: 120_000 });
           if (!driver.saveConfirmed.test(saved)) throw new Error(`write memory did not confirm: ${saved.trim()}`);
           const boot = (await readBootList(session, driver)).next;
@@ -496,8 +496,9 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
     async armReloadMarker(request: { deviceId: string; marker: string }): Promise<boolean> {
       try {
         return await onDevice(await target(request.deviceId), async (session) => {
-          if (!driverOfShowVersion(await session.run('show version')).keepsReloadMarker) return false;
-          await armReloadMarker(session, request.marker);
+          const driver = driverOfShowVersion(await session.run('show version'));
+          if (!driver.keepsReloadMarker) return false;
+          await armReloadMarker(session, request.marker, driver.aliasCommand);
           return true;
         });
       } catch (error) {
@@ -579,7 +580,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
           try {
             const { state, markerGone } = await withCliSession(cliTarget, async (session) => ({
               state: await readState(session),
-              markerGone: request.marker !== undefined && !(await markersPresent(session)).includes(request.marker),
+              markerGone: request.marker !== undefined && !(await markersPresent(session, driverFor(request.before.os).aliasCommand)).includes(request.marker),
             }));
             if (status.sawDown || markerGone || rebootedSince(request.before, state)) return state;
             status.lastError = 'device still up and has not rebooted yet';

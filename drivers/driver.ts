@@ -57,6 +57,11 @@ export interface PlatformDriver {
    * saved what netswim changed), the reload is confirmed.
    */
   readonly reloadAnswers: readonly { prompt: RegExp; reply: string }[];
+  /**
+   * The configuration command that defines an exec alias, the reload marker's carrier: `alias
+   * exec` on Cisco, `alias` on EOS (where `alias exec …` would define an alias named "exec").
+   */
+  readonly aliasCommand: string;
   /** How many `boot system` entries the device keeps: EOS boots one image, so no fallback entry. */
   readonly maxBootEntries: number;
   /** The line `write memory` prints once the configuration is saved. */

@@ -40,6 +40,8 @@ export const eosDriver: PlatformDriver = {
     { prompt: /\[confirm\]\s*$/, reply: '' },
   ],
   // `write memory` / `copy running-config startup-config`: "Copy completed successfully."
+  // `alias <name> <command>` (Arista's EOS User Manual, CLI aliases).
+  aliasCommand: 'alias',
   maxBootEntries: 1,
   saveConfirmed: /Copy completed successfully\./,
   autoCleanup: false,

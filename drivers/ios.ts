@@ -14,6 +14,7 @@ export const iosDriver: PlatformDriver = {
   bootVariablesCommands: ['show bootvar', 'show boot'],
   keepsReloadMarker: true,
   reloadAnswers: CISCO_RELOAD_ANSWERS,
+  aliasCommand: 'alias exec',
   maxBootEntries: Infinity,
   saveConfirmed: /\[OK\]/,
   autoCleanup: true,

@@ -13,6 +13,7 @@ export const iosXeDriver: PlatformDriver = {
   bootVariablesCommands: ['show boot'],
   keepsReloadMarker: true,
   reloadAnswers: CISCO_RELOAD_ANSWERS,
+  aliasCommand: 'alias exec',
   maxBootEntries: Infinity,
   saveConfirmed: /\[OK\]/,
   autoCleanup: true,

@@ -17,6 +17,7 @@ export const nxosDriver: PlatformDriver = {
   // NX-OS prints its uptime in seconds: a restarted uptime proves a reload without a marker.
   keepsReloadMarker: false,
   reloadAnswers: CISCO_RELOAD_ANSWERS,
+  aliasCommand: 'alias exec',
   maxBootEntries: Infinity,
   saveConfirmed: /\[OK\]/,
   autoCleanup: false,

@@ -380,7 +380,8 @@ export class CliSession {
                 nxos: leaf((args) => Promise.resolve(this.noBootSystem(args)), 'optional'),
               },
             },
-            alias: { children: { exec: leaf((args) => Promise.resolve(this.noAlias(args)), 'required') } },
+            // EOS: `no alias <name>` (lab/os-eos.ts).
+            alias: this.family === 'eos' ? leaf((args) => Promise.resolve(this.noAlias(args)), 'required') : { children: { exec: leaf((args) => Promise.resolve(this.noAlias(args)), 'required') } },
             ip: {
               children: {
                 domain: { children: { name: leaf(() => Promise.resolve(this.domainName([])), 'optional') } },
@@ -390,7 +391,8 @@ export class CliSession {
           },
         },
         'config-register': leaf((args) => Promise.resolve(this.configRegister(args)), 'required'),
-        alias: { children: { exec: leaf((args) => Promise.resolve(this.alias(args)), 'required') } },
+        // EOS: `alias <name> <command…>`.
+        alias: this.family === 'eos' ? leaf((args) => Promise.resolve(this.alias(args)), 'required') : { children: { exec: leaf((args) => Promise.resolve(this.alias(args)), 'required') } },
         ip: {
           children: {
             domain: { children: { name: leaf((args) => Promise.resolve(this.domainName(args)), 'required') } },
@@ -547,6 +549,7 @@ export class CliSession {
       username: this.device.spec.username,
       address: this.device.spec.address,
       domainName: this.device.domainName,
+      ...(this.family === 'eos' ? { aliasCommand: 'alias' } : {}),
     };
   }
 

@@ -88,10 +88,12 @@ describe('EOS lab device: real shapes, read by netswim', () => {
       await s.run('boot system flash:EOS-4.27.6M.swi');
       await s.run('end');
       assert.match(await s.run('write memory'), /^Copy completed successfully\.$/m);
-      // reload asks EOS's two questions; cancelling at the second leaves the device up.
+      // EOS's alias is `alias <name> <command>` (the reload marker's carrier, drivers/eos.ts aliasCommand).
       await s.run('configure terminal');
-      await s.run('boot system flash:EOS-4.27.6M.swi');
+      await s.run(`${driverFor('eos').aliasCommand} netswim-reload-0123abcd show version`);
       await s.run('end');
+      assert.match(await s.run('show running-config | include ^alias netswim-reload-'), /^alias netswim-reload-0123abcd show version$/m);
+      // reload asks EOS's two questions (the alias left the configuration modified); cancelling at the second leaves the device up.
       s.send('reload\r');
       await s.expect(/Save\? \[yes\/no\/cancel\/diff\]: $/);
       s.send('no\r');
