@@ -112,9 +112,9 @@ const driverOfOs = (os: string): PlatformDriver | undefined =>
 const OTHER_LABEL: Record<string, string> = { aireos: 'AireOS' };
 
 /**
- * Automatic cleanup is for the OSes whose driver allows it (IOS, IOS-XE); NX-OS, wireless controllers and
- * families netswim does not know fail the check. Same call shape and, for `ios` / `ios-xe` /
- * `nx-os`, same answer as supportsAutoCleanup in domain/prechecks/transfer.ts.
+ * Automatic cleanup is for the OSes whose driver allows it (IOS, IOS-XE); NX-OS, EOS, wireless
+ * controllers and families netswim does not know fail the check. The flash-space precheck
+ * (domain/prechecks/transfer.ts) takes its answer as `autoCleanup`.
  */
 export function supportsAutoCleanup(os: string, options: { wirelessController?: boolean } = {}): boolean {
   return options.wirelessController !== true && driverOfOs(os)?.autoCleanup === true;
