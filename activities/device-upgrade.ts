@@ -109,6 +109,19 @@ function countMarks(chunk: string): number {
 }
 
 
+/**
+ * The image the device runs (`<fs>:<path>`): the one `show version` names, else (EOS) the one its
+ * driver finds on the boot file system's listing; a refusal naming what is missing otherwise.
+ */
+async function runningImageOn(session: CliSession, versionOutput: string): Promise<string> {
+  const version = parseShowVersion(versionOutput);
+  if (version.systemImage) return version.systemImage;
+  const driver = driverOfShowVersion(versionOutput);
+  const filesystem = driver.bootFilesystemOf(version);
+  const flash = { ...parseDirFlash(await session.run(`dir ${filesystem}:`)), filesystem };
+  return bootImageOf({ ...version, systemImage: driver.runningImageOf(version, flash) });
+}
+
 async function readState(session: CliSession): Promise<DeviceInventory> {
   const observedAtMs = Date.now();
   const versionOutput = await session.run('show version');
@@ -119,12 +132,14 @@ async function readState(session: CliSession): Promise<DeviceInventory> {
   // NX-OS `dir` has no "Directory of" header: the file system is the one we listed.
   const flash = { ...parseDirFlash(await session.run(`dir ${filesystem}:`)), filesystem };
   const boot = await readBootList(session, driver);
+  const running = bootImageOf({ ...version, systemImage: driver.runningImageOf(version, flash) });
   const inventory: DeviceInventory = {
-    hostname: version.hostname,
+    // EOS names no host in `show version`: its prompt does.
+    hostname: version.hostname ?? session.hostname,
     version: version.version,
-    runningImage: fileNameOfImage(bootImageOf(version)),
+    runningImage: fileNameOfImage(running),
     // Only for an image on the device's own file system: a TFTP boot source's path is no boot entry on flash.
-    ...(localFilesystemOfImage(bootImageOf(version)) && imagePathOf(bootImageOf(version)).includes('/') ? { runningImagePath: imagePathOf(bootImageOf(version)) } : {}),
+    ...(localFilesystemOfImage(running) && imagePathOf(running).includes('/') ? { runningImagePath: imagePathOf(running) } : {}),
     os,
     ...(version.kickstartImage ? { kickstartImage: fileNameOfImage(version.kickstartImage) } : {}),
     uptimeSeconds: version.uptimeSeconds,
@@ -194,7 +209,7 @@ export interface ImageOnFlash {
 async function verifyBeforeActivation(session: CliSession, image: ImageOnFlash): Promise<void> {
   const md5 = await md5OnDevice(session, image.path);
   if (md5 === image.md5) return;
-  const running = fileNameOfImage(bootImageOf(parseShowVersion(await session.run('show version'))));
+  const running = fileNameOfImage(await runningImageOn(session, await session.run('show version')));
   const deleted = fileNameOfImage(image.path) !== running;
   if (deleted) await session.run(`delete /force ${image.path}`, { answers: DELETE_QUESTIONS });
   throw ApplicationFailure.nonRetryable(
@@ -259,13 +274,14 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
     }
     try {
       const observedAtMs = Date.now();
-      const version = parseShowVersion(await session.run('show version'));
-      const now = { version: version.version, runningImage: fileNameOfImage(bootImageOf(version)), ...(version.installMode ? { installMode: version.installMode } : {}) };
+      const versionOutput = await session.run('show version');
+      const version = parseShowVersion(versionOutput);
+      const now = { version: version.version, runningImage: fileNameOfImage(await runningImageOn(session, versionOutput)), ...(version.installMode ? { installMode: version.installMode } : {}) };
       let effectVisible = request.expect !== undefined && runsTarget(now, request.expect) && !runsTarget(request.before, request.expect);
       if (!effectVisible && request.expectAddOn && !(request.before.activeAddOns ?? []).includes(request.expectAddOn)) {
         effectVisible = (await readActiveAddOns(session))?.includes(request.expectAddOn) ?? false;
       }
-      const markerPresent = request.marker ? (await markersPresent(session)).includes(request.marker) : undefined;
+      const markerPresent = request.marker ? (await markersPresent(session, driverFor(request.before.os).aliasCommand)).includes(request.marker) : undefined;
       const proof = alreadyReloaded({
         before: request.before,
         now: { uptimeSeconds: version.uptimeSeconds, uptimeResolutionSeconds: version.uptimeResolutionSeconds, observedAtMs },
@@ -349,7 +365,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
               progress.phase = 'verifying';
               const md5 = await md5OnDevice(session, path);
               if (md5 === image.md5) return { copied: false, md5, seconds: (Date.now() - started) / 1000, attempts };
-              if (image.fileName === fileNameOfImage(bootImageOf(parseShowVersion(await session.run('show version'))))) {
+              if (image.fileName === fileNameOfImage(await runningImageOn(session, await session.run('show version')))) {
                 throw ApplicationFailure.nonRetryable(
                   `${path} is the running image but its MD5 ${md5} differs from the repository's ${image.md5}; refusing to overwrite it`,
                   'RunningImageConflict',
@@ -448,9 +464,9 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
             if (error) throw ApplicationFailure.nonRetryable(`"${command}" was refused: ${error}`, 'ConfigRejected');
           }
           // A reload marker left by an earlier step must never reach the startup configuration.
-          await removeReloadMarkers(session);
+          await removeReloadMarkers(session, driver.aliasCommand);
           const saved = await session.run('write memory', { timeoutMs: 120_000 });
-          if (!/\[OK\]/.test(saved)) throw new Error(`write memory did not confirm: ${saved.trim()}`);
+          if (!driver.saveConfirmed.test(saved)) throw new Error(`write memory did not confirm: ${saved.trim()}`);
           const boot = (await readBootList(session, driver)).next;
           if (boot.join(';') !== list.join(';')) {
             throw ApplicationFailure.nonRetryable(`boot variable is ${boot.join(';') || 'empty'} after saving, expected ${list.join(';')}`, 'BootVariableMismatch');
@@ -480,8 +496,9 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
     async armReloadMarker(request: { deviceId: string; marker: string }): Promise<boolean> {
       try {
         return await onDevice(await target(request.deviceId), async (session) => {
-          if (!driverOfShowVersion(await session.run('show version')).keepsReloadMarker) return false;
-          await armReloadMarker(session, request.marker);
+          const driver = driverOfShowVersion(await session.run('show version'));
+          if (!driver.keepsReloadMarker) return false;
+          await armReloadMarker(session, request.marker, driver.aliasCommand);
           return true;
         });
       } catch (error) {
@@ -502,10 +519,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
           expectClose: true,
           timeoutMs: 120_000,
           // The configuration was saved by setBootVariables; anything changed since is not ours to save.
-          answers: [
-            { prompt: /Save\? \[yes\/no\]:\s*$/, reply: 'no' },
-            { prompt: /\[confirm\]\s*$/, reply: '' },
-          ],
+          answers: [...driverFor(request.before.os).reloadAnswers],
         });
         deps.logger.info('reload sent', { device: request.before.hostname });
       });
@@ -566,7 +580,7 @@ export function createUpgradeActivities(deps: UpgradeActivityDeps) {
           try {
             const { state, markerGone } = await withCliSession(cliTarget, async (session) => ({
               state: await readState(session),
-              markerGone: request.marker !== undefined && !(await markersPresent(session)).includes(request.marker),
+              markerGone: request.marker !== undefined && !(await markersPresent(session, driverFor(request.before.os).aliasCommand)).includes(request.marker),
             }));
             if (status.sawDown || markerGone || rebootedSince(request.before, state)) return state;
             status.lastError = 'device still up and has not rebooted yet';

@@ -40,7 +40,7 @@ async function currentPlan(session: CliSession, image: ImageRef): Promise<{ plan
   const plan = planFlashCleanup({
     flash,
     bytesNeeded: flashBytesNeeded(image.sizeBytes),
-    runningImage: bootImageOf(version),
+    runningImage: bootImageOf({ ...version, systemImage: driver.runningImageOf(version, { ...flash, filesystem }) }),
     installingImage: image.fileName,
     bootVariables: boot,
     os: family,

@@ -27,6 +27,7 @@ import {
   type PrecheckResult,
   type TransferProbe,
 } from '../domain/prechecks.ts';
+import { notApplicable } from '../domain/prechecks/types.ts';
 import { imageOnFlash, type ImageRef } from '../domain/upgrade.ts';
 import { PROBE_PATH } from '../distribution/image-service.ts';
 import { scpServiceUrl, type ScpServiceAccess } from '../distribution/scp-service.ts';
@@ -120,6 +121,11 @@ export async function runPrechecks(session: CliSession, request: PrecheckRequest
       results.push(skippedResult(planned.name));
       continue;
     }
+    const inapplicable = driver.inapplicablePrechecks[planned.name];
+    if (inapplicable) {
+      results.push(notApplicable(planned.name, inapplicable));
+      continue;
+    }
     const outputs: CommandOutput[] = [];
     // The catalogue lists `dir` of the OS's default file system; the device's own is the one it booted from.
     const commands = planned.name === 'flash-space' ? [`dir ${filesystem}:`] : planned.commands;
@@ -142,7 +148,7 @@ export async function runPrechecks(session: CliSession, request: PrecheckRequest
         const reclaimable = cleanupCapacity({
           flash,
           bytesNeeded,
-          runningImage: bootImageOf(version),
+          runningImage: bootImageOf({ ...version, systemImage: driver.runningImageOf(version, { ...flash, filesystem }) }),
           installingImage: request.image.fileName,
           bootVariables: boot,
           os: family,

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEVICE_ROLES as GOLDEN_ROLES, normalizeSitePath } from '../domain/golden.ts';
 import { SITE_KINDS } from '../domain/sites.ts';
-import { PRECHECK_NAMES } from '../domain/prechecks/types.ts';
+import { OS_FAMILIES, PRECHECK_NAMES } from '../domain/prechecks/types.ts';
 import { CUSTOM_CHECK_LIMITS } from '../domain/prechecks/custom.ts';
 import { SAFE_FILE_NAME_RULE, isSafeFileName } from '../domain/image-name.ts';
 import { DISTRIBUTION_PROTOCOLS } from '../distribution/site-servers.ts';
@@ -87,7 +87,8 @@ const InventoryEntry = z
       .pipe(deviceFields.role)
       .optional(),
     family: Family.optional(),
-    os: z.enum(['ios-xe', 'ios', 'nx-os']).optional().describe('informational: inventory reads it from the device'),
+    // Every OS netswim has a driver for (drivers/os-family.ts), EOS included.
+    os: z.enum(OS_FAMILIES).optional().describe('informational: inventory reads it from the device'),
     credentialsRef: z.object({ file: z.string().max(4096), key: z.string().max(128) }).strict().optional(),
   })
   .strict();

@@ -33,6 +33,7 @@
 // only makes the device worse.
 import { isSafeFileName } from './image-name.ts';
 import type { FlashFile, FlashListing } from './parsers/dir-flash.ts';
+import { DRIVERS, type PlatformDriver } from '../drivers/index.ts';
 
 /**
  * Bytes kept free beyond the image itself. The flash-space precheck (checkFlashRoom in
@@ -103,21 +104,25 @@ export interface FlashCleanupPlan {
 /** Family name without case or punctuation: `IOS-XE` → `iosxe`, `NX-OS` → `nxos`. */
 const normalizeOs = (os: string): string => os.toLowerCase().replace(/[^a-z0-9]/g, '');
 
-const OS_LABEL: Record<string, string> = { ios: 'IOS', iosxe: 'IOS-XE', nxos: 'NX-OS', aireos: 'AireOS' };
+// The driver of an OS written any way (`IOS-XE`, `iosxe`, `ios-xe`): it says whether cleanup is allowed.
+const driverOfOs = (os: string): PlatformDriver | undefined =>
+  DRIVERS.find((driver) => normalizeOs(driver.os) === normalizeOs(os));
+
+// AireOS has no driver; its name is only for the refusal text.
+const OTHER_LABEL: Record<string, string> = { aireos: 'AireOS' };
 
 /**
- * Automatic cleanup is for IOS and IOS-XE routers and switches; NX-OS, wireless controllers and
- * families netswim does not know fail the check. Same call shape and, for `ios` / `ios-xe` /
- * `nx-os`, same answer as supportsAutoCleanup in domain/prechecks/transfer.ts.
+ * Automatic cleanup is for the OSes whose driver allows it (IOS, IOS-XE); NX-OS, EOS, wireless
+ * controllers and families netswim does not know fail the check. The flash-space precheck
+ * (domain/prechecks/transfer.ts) takes its answer as `autoCleanup`.
  */
 export function supportsAutoCleanup(os: string, options: { wirelessController?: boolean } = {}): boolean {
-  const family = normalizeOs(os);
-  return options.wirelessController !== true && (family === 'ios' || family === 'iosxe');
+  return options.wirelessController !== true && driverOfOs(os)?.autoCleanup === true;
 }
 
 function platformLabel(input: Pick<FlashCleanupInput, 'os' | 'wirelessController'>): string {
   if (input.wirelessController) return 'wireless controllers';
-  return OS_LABEL[normalizeOs(input.os)] ?? `OS family "${input.os}"`;
+  return driverOfOs(input.os)?.label ?? OTHER_LABEL[normalizeOs(input.os)] ?? `OS family "${input.os}"`;
 }
 
 /** `bootflash:///x.bin`, `flash:/dir/x.bin,12`, `X.BIN` → `x.bin`: the file name, lower case. */

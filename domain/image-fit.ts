@@ -38,7 +38,7 @@ const PLATFORM_FAMILIES: Record<string, readonly string[]> = {
   n6000: ['n6k'],
 };
 
-const IMAGE_OS: Record<'ios' | 'iosxe' | 'nxos', OsFamily> = { ios: 'ios', iosxe: 'ios-xe', nxos: 'nx-os' };
+const IMAGE_OS: Record<'ios' | 'iosxe' | 'nxos' | 'eos', OsFamily> = { ios: 'ios', iosxe: 'ios-xe', nxos: 'nx-os', eos: 'eos' };
 
 
 export interface FitImage {

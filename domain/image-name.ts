@@ -23,6 +23,7 @@
 //                    n5000-uk9-kickstart.7.3.8.N1.1.bin + n5000-uk9.7.3.8.N1.1.bin (Nexus 5500/5600),
 //                    n6000-uk9-kickstart.7.3.8.N1.1.bin + n6000-uk9.7.3.8.N1.1.bin: a kickstart image
 //                    and a system image of one release, installed together (`install all kickstart … system …`)
+//   Arista EOS       EOS-4.27.6M.swi, EOS64-4.30.1F.swi (64-bit), EOS-4.18.3.1F.swi (`boot system flash:…`)
 
 /**
  * File names that may be interpolated into a device CLI (`copy … flash:<name>`) or a path.
@@ -49,7 +50,7 @@ export interface ImageNameInfo {
 }
 
 export interface ImageFileInfo extends ImageNameInfo {
-  os: 'ios' | 'iosxe' | 'nxos';
+  os: 'ios' | 'iosxe' | 'nxos' | 'eos';
   /** A guess from the name: base image, SMU, install-mode subpackage, ROMMON, AP pack or NX-OS kickstart. */
   imageType: ImageType;
   /** universalk9, ipbasek9, entservicesk9, universalk9_npe, universalk9_wlc, iosxe, iosxe_npe, lite_iosxe, cs… */
@@ -82,6 +83,8 @@ const NXOS_SMU_NAME = /^(nxos(?:64)?)\.(CSC[a-z]{2}\d{5})-[a-z0-9_]+-[\d.]+-(\d+
 // Only Cisco's feature set `uk9` and one- or two-digit majors: genieparser's N3K capture names its
 // system image `n3000-uk10.225.0.2.U6.10.bin` (edited), which must not read as release 225.0(2)U6(10).
 const NXOS_PAIR_NAME = /^(n[356]000)-(uk9)(-kickstart)?\.(\d{1,2})\.(\d+)\.(\d+[a-z]?)\.([A-Z])(\d+)\.(\d+[a-z]?)\.bin$/i;
+// EOS-4.27.6M.swi / EOS64-4.30.1F.swi / EOS-4.18.3.1F.swi: the release as `show version` prints it.
+const EOS_NAME = /^(EOS(?:64)?)-(4\.\d{1,2}\.\d{1,2}(?:\.\d{1,2})?[FM])\.swi$/;
 // isr4200_rommon_1612_1r_SPA.pkg → 16.12(1r)
 const ROMMON_UNDERSCORE = /^([a-z0-9]+)(?:_[a-z0-9]+)*_rommon_(\d{2})(\d{1,2})_(\d+r)_SPA\.pkg$/i;
 // asr1000-rommon.169-1r.SPA.pkg → 16.9(1r)
@@ -168,6 +171,8 @@ export function describeImageFileName(fileName: string): ImageFileInfo | undefin
     const [, platform, bugId, maj, min, patch] = nxSmu;
     return { platform: platform!.toLowerCase(), version: `${maj}.${min}(${patch})`, os: 'nxos', imageType: 'SMU', bugId: bugId! };
   }
+  const eos = EOS_NAME.exec(fileName);
+  if (eos) return { platform: eos[1]!.toLowerCase(), version: eos[2]!, os: 'eos', imageType: 'base' };
   const rommon = ROMMON_UNDERSCORE.exec(fileName) ?? ROMMON_PACKED.exec(fileName) ?? ROMMON_DOTTED.exec(fileName);
   if (rommon) {
     const [, platform, major, minor, release] = rommon;

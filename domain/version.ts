@@ -39,7 +39,7 @@ export function sameVersion(a: string, b: string): boolean {
   return normalizeVersion(a) === normalizeVersion(b);
 }
 
-export type VersionScheme = 'ios' | 'iosxe' | 'iosxe3' | 'nxos' | 'rommon';
+export type VersionScheme = 'ios' | 'iosxe' | 'iosxe3' | 'nxos' | 'rommon' | 'eos';
 
 /** Which schemes may be compared with which: their numbers continue one another. */
 const LINEAGE: Record<VersionScheme, string> = {
@@ -48,6 +48,7 @@ const LINEAGE: Record<VersionScheme, string> = {
   iosxe3: 'iosxe3',
   nxos: 'nxos',
   rommon: 'rommon',
+  eos: 'eos',
 };
 const LINEAGE_PEERS: Record<VersionScheme, VersionScheme[]> = {
   ios: ['ios', 'iosxe'],
@@ -55,6 +56,7 @@ const LINEAGE_PEERS: Record<VersionScheme, VersionScheme[]> = {
   iosxe3: ['iosxe3', 'iosxe'],
   nxos: ['nxos'],
   rommon: ['rommon'],
+  eos: ['eos'],
 };
 
 /** Sort key part: a number, or text ('' sorts first). */
@@ -98,6 +100,8 @@ const NXOS_TRAIN = /^(\d{1,2})\.(\d{1,2})\((\d{1,3})([a-z]?)\)([A-Z])(\d{1,2})\(
 const PAREN = /^(\d{1,2})\.(\d{1,2})\((\d{1,3})([a-z]?)\)(?:([A-Z]{1,4})(\d{0,3})([a-z]?))?$/;
 // 16.12.10a, 17.09.04a, 17.3.1
 const DOTTED = /^(\d{1,2})\.(\d{1,2})\.(\d{1,3})([a-z]?)$/;
+// Arista EOS 4.27.6M, 4.18.3.1F, 4.22.0.1F: the letter is the release type (F feature, M maintenance).
+const EOS = /^(4)\.(\d{1,2})\.(\d{1,2})(?:\.(\d{1,2}))?([FM])$/;
 // 03.06.08E, 3.16.10S, 03.16.10.S, 3.16.4bS, 03.03.05SE
 const XE3 = /^0*3\.(\d{1,2})\.(\d{1,2})([a-z]?)\.?([A-Z]{1,3})$/;
 
@@ -119,6 +123,14 @@ export function parseCiscoVersion(version: string): CiscoVersion {
       train: train!,
       key: [n(maj), n(min), n(rel), relLetter!, train!, n(trainNo), n(reb), rebLetter!],
     };
+  }
+
+  m = EOS.exec(raw);
+  if (m) {
+    const [, maj, min, patch, build, type] = m;
+    const canonical = `${n(maj)}.${n(min)}.${n(patch)}${build === undefined ? '' : `.${n(build)}`}${type}`;
+    // 4.18.3F < 4.18.3.1F; F and M of one number are the same code, M its maintenance build.
+    return { raw, scheme: 'eos', canonical, major: n(maj), minor: n(min), train: type!, key: [n(maj), n(min), n(patch), build === undefined ? -1 : n(build), type!] };
   }
 
   m = PAREN.exec(raw);

@@ -1,7 +1,9 @@
 // What differs between network operating systems, behind one interface (netmiko's one class per
 // platform, NAPALM's uniform getters): workflows, activities and checks ask the driver and never
 // test the OS name themselves. Drivers are pure data and functions, safe in workflow code.
+import type { FlashListing } from '../domain/parsers/dir-flash.ts';
 import type { ShowVersion } from '../domain/parsers/show-version.ts';
+import type { PrecheckName } from '../domain/prechecks/types.ts';
 import type { OsFamily } from './os-family.ts';
 
 /** How a device takes a new image (see domain/upgrade.ts). */
@@ -33,6 +35,13 @@ export interface PlatformDriver {
    */
   bootFilesystemOf(version: Pick<ShowVersion, 'systemImage'>): string;
   /**
+   * The image the device runs, as `<fs>:<path>`: the one `show version` names, or on an OS whose
+   * `show version` names none (EOS) the one file on `flash` named for the running release, or a
+   * DeviceOutputError saying why it cannot be shown; undefined where `show version` names none
+   * on a platform that always does (bootImageOf then refuses).
+   */
+  runningImageOf(version: ShowVersion, flash: FlashListing): string | undefined;
+  /**
    * The commands that print the boot list for the next reload (parseShowBoot reads them), tried
    * in order while the device answers `% Invalid input`: classic IOS routers know `show bootvar`,
    * Catalyst access switches on the same IOS only `show boot`.
@@ -43,8 +52,29 @@ export interface PlatformDriver {
    * marker in the running configuration proves, by being gone, that the device reloaded.
    */
   readonly keepsReloadMarker: boolean;
+  /**
+   * `reload`'s questions and netswim's replies: unsaved changes are not saved (setBootVariables
+   * saved what netswim changed), the reload is confirmed.
+   */
+  readonly reloadAnswers: readonly { prompt: RegExp; reply: string }[];
+  /**
+   * The configuration command that defines an exec alias, the reload marker's carrier: `alias
+   * exec` on Cisco, `alias` on EOS (where `alias exec …` would define an alias named "exec").
+   */
+  readonly aliasCommand: string;
+  /** How many `boot system` entries the device keeps: EOS boots one image, so no fallback entry. */
+  readonly maxBootEntries: number;
+  /** The line `write memory` prints once the configuration is saved. */
+  readonly saveConfirmed: RegExp;
   /** Whether netswim may delete unused images on its own to make room (flash cleanup). */
   readonly autoCleanup: boolean;
+  /**
+   * The readiness precheck commands, in the order the activity runs them; [] where the check runs
+   * none (its check function then decides, or it builds its own probe).
+   */
+  readonly precheckCommands: Record<PrecheckName, readonly string[]>;
+  /** Checks that do not apply on this OS, with the reason the result gives; not run at all. */
+  readonly inapplicablePrechecks: Partial<Record<PrecheckName, string>>;
   activationMethod(installMode: 'INSTALL' | 'BUNDLE' | undefined): ActivationMethod;
   /**
    * The command of an activation method that reloads by itself; undefined for the boot variable.

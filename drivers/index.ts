@@ -1,5 +1,6 @@
 // The platform drivers, and how to find the one for a device.
 import type { PlatformDriver } from './driver.ts';
+import { eosDriver } from './eos.ts';
 import { iosDriver } from './ios.ts';
 import { iosXeDriver } from './iosxe.ts';
 import { nxosDriver } from './nxos.ts';
@@ -9,7 +10,7 @@ export type { ActivationMethod, InstallCommand, PlatformDriver } from './driver.
 export { OS_FAMILIES, type OsFamily } from './os-family.ts';
 
 /** In the order they are asked to recognise `show version`: the most specific first. */
-export const DRIVERS: readonly PlatformDriver[] = [nxosDriver, iosXeDriver, iosDriver];
+export const DRIVERS: readonly PlatformDriver[] = [nxosDriver, iosXeDriver, iosDriver, eosDriver];
 
 const BY_OS = new Map(DRIVERS.map((driver) => [driver.os, driver]));
 

@@ -3,6 +3,7 @@
 // on 6.x, 5000, 6000), which reload by themselves.
 import type { PlatformDriver } from './driver.ts';
 import { bootFilesystemOfVersion } from './filesystem.ts';
+import { NXOS_PRECHECKS, CISCO_RELOAD_ANSWERS } from './precheck-commands.ts';
 
 export const nxosDriver: PlatformDriver = {
   os: 'nx-os',
@@ -11,10 +12,17 @@ export const nxosDriver: PlatformDriver = {
   recognises: (showVersion) => /Cisco Nexus Operating System|^\s*NXOS:\s+version|^\s*kickstart:\s+version/m.test(showVersion),
   defaultBootFilesystem: 'bootflash',
   bootFilesystemOf: (version) => bootFilesystemOfVersion(version, 'bootflash'),
+  runningImageOf: (version) => version.systemImage,
   bootVariablesCommands: ['show boot'],
   // NX-OS prints its uptime in seconds: a restarted uptime proves a reload without a marker.
   keepsReloadMarker: false,
+  reloadAnswers: CISCO_RELOAD_ANSWERS,
+  aliasCommand: 'alias exec',
+  maxBootEntries: Infinity,
+  saveConfirmed: /\[OK\]/,
   autoCleanup: false,
+  precheckCommands: NXOS_PRECHECKS,
+  inapplicablePrechecks: {},
   activationMethod: () => 'install-all',
   installCommand: (method, filesystem, fileName, kickstart) =>
     method === 'install-all'

@@ -39,6 +39,7 @@ import { showPrivilege, showUserAccount } from './formats-tools.ts';
 import { labInterfaces, showInterfaces, showIpInterface, showMemoryStatistics } from './formats-interfaces.ts';
 import { hasJsonForm, isJsonPipe, jsonOutput } from './nxos-json.ts';
 import { installAllKickstart, kickstartShowBoot, kickstartShowVersion } from './nxos-kickstart.ts';
+import { EOS_COPIED, EOS_SAVE_QUESTION, eosDir, eosShowBootConfig, eosShowVersion } from './os-eos.ts';
 import { hashNumber, identityOf, smuOfFile } from './platform.ts';
 import { packageFilesOf, versionOfBasePackage } from './platforms.ts';
 import type { Terminal } from './terminal.ts';
@@ -95,8 +96,21 @@ export class CliSession {
     return this.host.device;
   }
 
-  private get family(): 'ios-xe' | 'ios' | 'nx-os' {
+  private get family(): 'ios-xe' | 'ios' | 'nx-os' | 'eos' {
     return this.device.profile.family;
+  }
+
+  /**
+   * The format of the outputs the lab prints only in Cisco form (clock, NTP, licences, interface
+   * table): an EOS device prints IOS-XE's, not yet its own (see lab/os-eos.ts).
+   */
+  /** IOS or IOS-XE: the commands lab/formats-interfaces.ts and `ip scp server` serve. */
+  private get iosFamily(): boolean {
+    return this.family === 'ios' || this.family === 'ios-xe';
+  }
+
+  private get ciscoFamily(): 'ios-xe' | 'ios' | 'nx-os' {
+    return this.family === 'eos' ? 'ios-xe' : this.family;
   }
 
   /** Who `install` output names: the stack member on a Catalyst, the route processor on an ASR. */
@@ -242,7 +256,9 @@ export class CliSession {
       boot: leaf(() => Promise.resolve(this.showBoot())),
       // A Catalyst access switch knows `show boot` only.
       ...(this.device.profile.accessSwitch ? {} : { bootvar: leaf(() => Promise.resolve(this.showBoot())) }),
-      ntp: { children: { status: leaf(() => Promise.resolve(ntpStatus(this.family, this.device.faults.clockSkewSeconds ?? 0, this.now()))) } },
+      // EOS prints its boot image with `show boot-config` (lab/os-eos.ts).
+      ...(this.family === 'eos' ? { 'boot-config': leaf(() => Promise.resolve(this.showBoot())) } : {}),
+      ntp: { children: { status: leaf(() => Promise.resolve(ntpStatus(this.ciscoFamily, this.device.faults.clockSkewSeconds ?? 0, this.now()))) } },
       inventory: leaf(() => Promise.resolve(inventory(this.device.profile, identityOf(this.device.hostname)))),
       // Ansible's cisco.ios terminal plugin asks at every login and after `enable`.
       privilege: leaf(() => Promise.resolve(showPrivilege(this.mode !== 'user'))),
@@ -251,11 +267,11 @@ export class CliSession {
         : {}),
       // IOS-XE `show license summary`; classic IOS `show license`; NX-OS `show license usage`.
       license: {
-        handler: () => Promise.resolve(licenseSummary(this.family, this.device.faults.licenseInvalid === true)),
+        handler: () => Promise.resolve(licenseSummary(this.ciscoFamily, this.device.faults.licenseInvalid === true)),
         args: 'none',
         children: {
-          summary: leaf(() => Promise.resolve(licenseSummary(this.family, this.device.faults.licenseInvalid === true))),
-          usage: leaf(() => Promise.resolve(licenseSummary(this.family, this.device.faults.licenseInvalid === true))),
+          summary: leaf(() => Promise.resolve(licenseSummary(this.ciscoFamily, this.device.faults.licenseInvalid === true))),
+          usage: leaf(() => Promise.resolve(licenseSummary(this.ciscoFamily, this.device.faults.licenseInvalid === true))),
         },
       },
     };
@@ -332,16 +348,16 @@ export class CliSession {
                 route: { children: { summary: leaf(() => Promise.resolve(ipRouteSummary(this.afterUpgrade('fewerRoutesAfterUpgrade'), this.family === 'nx-os'))) } },
                 interface: {
                   // `show ip interface` (IOS families): what Ansible's ios_facts reads addresses from.
-                  ...(this.family === 'nx-os' ? {} : { handler: () => Promise.resolve(showIpInterface(this.interfaces())), args: 'none' as const }),
+                  ...(!this.iosFamily ? {} : { handler: () => Promise.resolve(showIpInterface(this.interfaces())), args: 'none' as const }),
                   children: {
                     brief: leaf(() =>
-                      Promise.resolve(ipInterfaceBrief(this.family, this.device.spec.address, this.afterUpgrade('interfaceDownAfterUpgrade'))),
+                      Promise.resolve(ipInterfaceBrief(this.ciscoFamily, this.device.spec.address, this.afterUpgrade('interfaceDownAfterUpgrade'))),
                     ),
                   },
                 },
               },
             },
-            ...(this.family === 'nx-os'
+            ...(!this.iosFamily
               ? {}
               : {
                   interfaces: leaf(() => Promise.resolve(showInterfaces(this.device.hostname, this.interfaces()))),
@@ -398,11 +414,12 @@ export class CliSession {
                 nxos: leaf((args) => Promise.resolve(this.noBootSystem(args)), 'optional'),
               },
             },
-            alias: { children: { exec: leaf((args) => Promise.resolve(this.noAlias(args)), 'required') } },
+            // EOS: `no alias <name>` (lab/os-eos.ts).
+            alias: this.family === 'eos' ? leaf((args) => Promise.resolve(this.noAlias(args)), 'required') : { children: { exec: leaf((args) => Promise.resolve(this.noAlias(args)), 'required') } },
             ...(this.family === 'nx-os' ? { feature: { children: { 'scp-server': scpServer(false) } } } : {}),
             ip: {
               children: {
-                ...(this.family === 'nx-os' ? {} : { scp: { children: { server: { children: { enable: scpServer(false) } } } } }),
+                ...(this.iosFamily ? { scp: { children: { server: { children: { enable: scpServer(false) } } } } } : {}),
                 domain: { children: { name: leaf(() => Promise.resolve(this.domainName([])), 'optional') } },
                 'domain-name': leaf(() => Promise.resolve(this.domainName([])), 'optional'),
               },
@@ -412,10 +429,11 @@ export class CliSession {
         'config-register': leaf((args) => Promise.resolve(this.configRegister(args)), 'required'),
         // The SCP server real devices run when configured (lab/scp-sink.ts serves `scp -t`).
         ...(this.family === 'nx-os' ? { feature: { children: { 'scp-server': scpServer(true) } } } : {}),
-        alias: { children: { exec: leaf((args) => Promise.resolve(this.alias(args)), 'required') } },
+        // EOS: `alias <name> <command…>`.
+        alias: this.family === 'eos' ? leaf((args) => Promise.resolve(this.alias(args)), 'required') : { children: { exec: leaf((args) => Promise.resolve(this.alias(args)), 'required') } },
         ip: {
           children: {
-            ...(this.family === 'nx-os' ? {} : { scp: { children: { server: { children: { enable: scpServer(true) } } } } }),
+            ...(this.iosFamily ? { scp: { children: { server: { children: { enable: scpServer(true) } } } } } : {}),
             domain: { children: { name: leaf((args) => Promise.resolve(this.domainName(args)), 'required') } },
             'domain-name': leaf((args) => Promise.resolve(this.domainName(args)), 'required'),
           },
@@ -539,6 +557,7 @@ export class CliSession {
   }
 
   private showVersion(): string[] {
+    if (this.family === 'eos') return eosShowVersion(this.platformContext());
     if (this.family === 'ios') return this.device.profile.accessSwitch ? catalystClassicShowVersion(this.platformContext()) : classicShowVersion(this.platformContext());
     if (this.device.profile.kickstart) return kickstartShowVersion(this.platformContext());
     if (this.family === 'nx-os') return nxosShowVersion(this.platformContext());
@@ -555,6 +574,7 @@ export class CliSession {
 
   private showBoot(): string[] {
     const s = this.device.snapshot;
+    if (this.family === 'eos') return eosShowBootConfig(s.savedBootVariables);
     if (this.device.profile.accessSwitch) return catalystClassicShowBoot(s.savedBootVariables);
     if (this.family === 'ios') return classicShowBootvar(s.savedBootVariables, this.device.configRegister, this.device.nextConfigRegister);
     if (this.device.profile.kickstart) return kickstartShowBoot(s);
@@ -573,6 +593,7 @@ export class CliSession {
       username: this.device.spec.username,
       address: this.device.spec.address,
       domainName: this.device.domainName,
+      ...(this.family === 'eos' ? { aliasCommand: 'alias' } : {}),
     };
   }
 
@@ -607,6 +628,7 @@ export class CliSession {
   }
 
   private dirOf(files: ReturnType<SimDevice['files']>[number][]): string[] {
+    if (this.family === 'eos') return eosDir(files, this.device.flashSizeBytes, this.device.freeBytes(), this.now());
     if (this.family === 'ios') return classicDir(files, this.device.flashSizeBytes, this.device.freeBytes());
     if (this.family === 'nx-os') return nxosDir(files, this.device.flashSizeBytes, this.device.freeBytes());
     return dirFlash(files, this.device.flashSizeBytes, this.device.freeBytes(), this.fs);
@@ -623,6 +645,8 @@ export class CliSession {
       this.caret(this.promptText.length + (target ?? args[0])!.offset);
       return;
     }
+    // EOS boots one image: `boot system` replaces it.
+    if (this.family === 'eos') this.device.removeBootVariables();
     this.device.addBootVariable(`${this.fs}:${name}`);
   }
 
@@ -648,6 +672,7 @@ export class CliSession {
 
   private writeMemory(): string[] {
     this.device.saveConfig();
+    if (this.family === 'eos') return EOS_COPIED;
     if (this.family === 'nx-os') {
       return ['[########################################] 100%', 'Copy complete, now saving to disk (please wait)...', 'Copy complete.'];
     }
@@ -967,7 +992,7 @@ export class CliSession {
   }
 
   private async copyRunStart(): Promise<string[] | void> {
-    if (this.family === 'nx-os') return this.writeMemory();
+    if (this.family === 'nx-os' || this.family === 'eos') return this.writeMemory();
     const answer = await this.ask('Destination filename [startup-config]? ');
     if (answer === undefined) return;
     return this.writeMemory();
@@ -1007,14 +1032,16 @@ export class CliSession {
     const shown = maskUrl(source.text);
     const named = destination.text.replace(fsPrefix, '');
     const fallback = named || decodeURIComponent(url.pathname).split('/').pop() || '';
-    const answer = nxos ? '' : await this.ask(`Destination filename [${fallback}]? `);
+    // EOS copies to the named file (or the URL's) without asking.
+    const quiet = nxos || this.family === 'eos';
+    const answer = quiet ? '' : await this.ask(`Destination filename [${fallback}]? `);
     if (answer === undefined) return;
     const name = answer.replace(fsPrefix, '') || fallback;
     if (!FILE_NAME.test(name)) {
       this.out([`%Error opening ${this.fs}:${name} (Invalid argument)`]);
       return;
     }
-    if (this.device.findFile(name) && !nxos) {
+    if (this.device.findFile(name) && !quiet) {
       this.out(['%Warning:There is a file already existing with this name']);
       if (!(await this.confirm('Do you want to over write? '))) return;
     }
@@ -1077,6 +1104,7 @@ export class CliSession {
       event('done', result.bytes, { totalBytes: result.bytes });
       this.term.write('\r\n');
       if (this.family === 'nx-os') this.out(['Copy complete, now saving to disk (please wait)...', 'Copy complete.']);
+      else if (this.family === 'eos') this.out(EOS_COPIED);
       else this.out([`${result.bytes} bytes copied in ${seconds.toFixed(3)} secs (${Math.floor(result.bytes / seconds)} bytes/sec)`]);
     } catch (error) {
       event('failed', received, { error: (error as Error).message });
@@ -1160,7 +1188,7 @@ export class CliSession {
   private async reload(): Promise<void> {
     if (this.device.configModified) {
       for (;;) {
-        const answer = await this.ask('System configuration has been modified. Save? [yes/no]: ');
+        const answer = await this.ask(this.family === 'eos' ? `${EOS_SAVE_QUESTION} ` : 'System configuration has been modified. Save? [yes/no]: ');
         if (answer === undefined) return;
         if (/^y(es?)?$/i.test(answer)) {
           this.out(this.writeMemory());

@@ -59,8 +59,9 @@ export async function loadOrCreateCredentials(stateDir: string): Promise<Credent
 }
 
 /** Every platform the lab simulates, in the order `--mix` cycles through them. */
+// Not the Arista switch yet: netswim's inventory reads no EOS `show inventory` (it refuses it).
 export function mixPlatforms(): readonly LabPlatform[] {
-  return LAB_PLATFORMS;
+  return LAB_PLATFORMS.filter((platform) => platform !== 'dcs7050sx3');
 }
 
 /** Hostname prefix of a platform's devices: switches, routers and Nexus switches read apart. */

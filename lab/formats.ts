@@ -238,6 +238,8 @@ export interface ConfigContext {
   domainName?: string;
   /** `alias exec` entries (`<name> <command>`). */
   aliases?: readonly string[];
+  /** How the configuration writes them: `alias exec` (Cisco, the default) or `alias` (EOS). */
+  aliasCommand?: string;
 }
 
 /** The configuration body shared by running- and startup-config. */
@@ -316,7 +318,7 @@ export function configBody(ctx: ConfigContext): string[] {
     'control-plane',
     ' service-policy input system-cpp-policy',
     '!',
-    ...(ctx.aliases ?? []).map((a) => `alias exec ${a}`),
+    ...(ctx.aliases ?? []).map((a) => `${ctx.aliasCommand ?? 'alias exec'} ${a}`),
     'line con 0',
     ' stopbits 1',
     'line vty 0 4',

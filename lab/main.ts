@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLab } from './fleet.ts';
 import { fleetSpecs, loadOrCreateCredentials, mixPlatforms, writeInventory } from './fleet-spec.ts';
-import type { LabEvent, LabPlatform } from './types.ts';
+import { LAB_PLATFORMS, type LabEvent, type LabPlatform } from './types.ts';
 
 function log(record: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(record)}\n`);
@@ -36,10 +36,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) usage('--port must be a TCP port or 0');
   const controlPort = Number(values['control-port']);
   if (!Number.isInteger(controlPort) || controlPort < 0 || controlPort > 65_535) usage('--control-port must be a TCP port or 0');
-  const known = mixPlatforms();
+  const known = LAB_PLATFORMS;
   let platforms: readonly LabPlatform[] = ['cat9300'];
   if (values.mix && values.platform !== undefined) usage('--mix and --platform exclude each other');
-  if (values.mix) platforms = known;
+  if (values.mix) platforms = mixPlatforms();
   if (values.platform !== undefined) {
     const platform = known.find((p) => p === values.platform);
     if (!platform) usage(`--platform must be one of ${known.join(', ')}`);

@@ -4,8 +4,9 @@
 import { CAT9300, hashNumber, versionOfImage as cat9kVersion } from './platform.ts';
 import type { LabPlatform } from './types.ts';
 import { N5548_PROFILE } from './nxos-kickstart.ts';
+import { DCS7050SX3_PROFILE } from './os-eos.ts';
 
-export type PlatformFamily = 'ios-xe' | 'ios' | 'nx-os';
+export type PlatformFamily = 'ios-xe' | 'ios' | 'nx-os' | 'eos';
 
 export interface PlatformProfile {
   id: LabPlatform;
@@ -232,6 +233,7 @@ export const PLATFORMS: Record<LabPlatform, PlatformProfile> = {
     imageSize: (name) => 700_000_000 + (hashNumber(name) % 40_000_000),
   },
   n5548: N5548_PROFILE,
+  dcs7050sx3: DCS7050SX3_PROFILE,
 };
 
 export function profileOf(platform: LabPlatform): PlatformProfile {

@@ -8,9 +8,9 @@
  * INSTALL mode on `bootflash:` (`asr1000-install`), a Nexus 5548 on NX-OS 7.x with a kickstart and a
  * system image (`n5548`).
  */
-export type LabPlatform = 'cat9300' | 'cat9300-install' | 'isr2900' | 'c2960x' | 'n9k' | 'asr1000-install' | 'n5548';
+export type LabPlatform = 'cat9300' | 'cat9300-install' | 'isr2900' | 'c2960x' | 'n9k' | 'asr1000-install' | 'n5548' | 'dcs7050sx3';
 
-export const LAB_PLATFORMS: readonly LabPlatform[] = ['cat9300', 'cat9300-install', 'isr2900', 'c2960x', 'n9k', 'asr1000-install', 'n5548'];
+export const LAB_PLATFORMS: readonly LabPlatform[] = ['cat9300', 'cat9300-install', 'isr2900', 'c2960x', 'n9k', 'asr1000-install', 'n5548', 'dcs7050sx3'];
 
 export interface DeviceSpec {
   hostname: string;

@@ -30,7 +30,8 @@ const TEXTFSM_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'netmiko', 
 // refuses) and `show boot` on routers (the Catalyst template; the lab prints bootvar lines there).
 const TEXTFSM_IOS = ['show version', 'show inventory', 'show ip interface brief', 'show interfaces', 'show ip interface', 'show clock', 'dir', 'show processes cpu', 'show ip route summary'];
 const TEXTFSM_NXOS = ['show version', 'show inventory', 'show ip interface brief', 'show clock', 'dir', 'show processes cpu'];
-const TEXTFSM = mixPlatforms().map((platform) => {
+// Cisco platforms: the ntc-templates platforms cisco_ios / cisco_nxos.
+const TEXTFSM = mixPlatforms().filter((platform) => profileOf(platform).family in DRIVERS).map((platform) => {
   const profile = profileOf(platform);
   const nxos = profile.family === 'nx-os';
   const catalyst = profile.family !== 'nx-os' && !profile.iosXeRouter && profile.family !== 'ios';

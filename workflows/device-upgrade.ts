@@ -18,6 +18,7 @@ import { CancellationScope, isCancellation } from '@temporalio/workflow';
 import type { ReloadOutcome, ReloadRequest, UpgradeActivities } from '../activities/device-upgrade.ts';
 import type { InventoryActivities } from '../activities/inventory.ts';
 import { STAGE } from '../domain/search-attributes.ts';
+import { driverFor } from '../drivers/index.ts';
 import { summarizePrechecks } from '../domain/prechecks/types.ts';
 import { checkGoldenSmus } from '../domain/prechecks/golden-smus.ts';
 import { diffSnapshots } from '../domain/postchecks.ts';
@@ -349,7 +350,7 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
       let after: DeviceInventory;
       imageActivated = true;
       if (method === 'boot-variable') {
-        const bootVariables = plannedBootVariables(filesystem, image, runningImagePathOf(before));
+        const bootVariables = plannedBootVariables(filesystem, image, runningImagePathOf(before)).slice(0, driverFor(before.os).maxBootEntries);
         enter('activate', `boot variable ${bootVariables.join(';')}, saving configuration`);
         // The image is hashed again first: flash may have changed since the copy was verified.
         await device.setBootVariables({ deviceId, bootVariables, verifyImage: { path: `${filesystem}:${image.fileName}`, md5: image.md5 } });
@@ -595,7 +596,7 @@ async function upgradeDevice(input: UpgradeInput, gate: UpgradeGate): Promise<Up
     const method = activationMethodOf(previous);
     let running = current;
     if (method === 'boot-variable') {
-      const bootVariables = [`${fs}:${runningImagePathOf(previous)}`, `${fs}:${image.fileName}`];
+      const bootVariables = [`${fs}:${runningImagePathOf(previous)}`, `${fs}:${image.fileName}`].slice(0, driverFor(previous.os).maxBootEntries);
       enter('rollback', `${reason}; booting ${previous.runningImage} (${previous.version}) again`);
       await device.setBootVariables({ deviceId, bootVariables });
       if (current.runningImage !== previous.runningImage) running = await reloadAndWait(current, { fileName: previous.runningImage, version: previous.version });

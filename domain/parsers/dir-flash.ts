@@ -1,4 +1,4 @@
-// Parser for `dir flash:` / `dir bootflash:` on IOS, IOS-XE and NX-OS. Every line must be one
+// Parser for `dir flash:` / `dir bootflash:` on IOS, IOS-XE, NX-OS and EOS. Every line must be one
 // it knows: a file it could not read would be a file the space check and the cleanup plan do
 // not see (the running image's packages.conf, say), so an unknown line is refused, naming it.
 import { DeviceOutputError } from './parse-error.ts';
@@ -21,6 +21,9 @@ export interface FlashListing {
 const IOS_ENTRY = /^\s*\d+\s+([-dl][-rwx ]*?[-rwx])\s+(\d+)\s+(?:<no date>|\w{3}\s+\d{1,2}\s+\d{4}\s+\d{1,2}:\d{2}:\d{2}(?:\s+[+-]\d{2}:?\d{2})?)\s+(\S+)\s*$/;
 // NX-OS: `  1011    Oct 13 10:02:33 2023  nxos64-cs.10.2.5.M.bin` (a directory ends in `/`).
 const NXOS_ENTRY = /^\s*(\d+)\s+\w{3}\s+\d{1,2}\s+\d{1,2}:\d{2}:\d{2}\s+\d{4}\s+(\S+)\s*$/;
+// EOS: `       -rwx   591941836            Aug 2  2017  EOS-4.18.3.1F.swi` (a year, or a time this
+// year), `<no date>` on system:; no index column.
+const EOS_ENTRY = /^\s*([-d][-rwx]{3})\s+(\d+)\s+(?:<no date>|\w{3}\s+\d{1,2}\s+(?:\d{4}|\d{1,2}:\d{2}))\s+(\S+)\s*$/;
 // Lines that carry no file: headings, totals, the echoed command and the prompt.
 const FRAME = [
   /^\s*$/,
@@ -29,6 +32,8 @@ const FRAME = [
   /^\s*\d+ bytes total \(\d+ bytes free\)\s*$/,
   /^\s*\d+ bytes (?:used|free|total)\s*$/,
   /^\s*No files in directory\s*$/,
+  // EOS system: has no size to report; such a listing has no totals and is refused below.
+  /^\s*No space information available\s*$/,
   /^\s*dir\b.*$/,
   /^\S+[#>]\s*(?:dir\b.*)?$/,
 ];
@@ -50,6 +55,11 @@ export function parseDirFlash(output: string): FlashListing {
     const ios = IOS_ENTRY.exec(line);
     if (ios) {
       files.push({ name: ios[3]!, size: Number(ios[2]), isDirectory: ios[1]!.startsWith('d') });
+      continue;
+    }
+    const eos = EOS_ENTRY.exec(line);
+    if (eos) {
+      files.push({ name: eos[3]!, size: Number(eos[2]), isDirectory: eos[1]!.startsWith('d') });
       continue;
     }
     const nx = NXOS_ENTRY.exec(line);

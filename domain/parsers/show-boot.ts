@@ -43,6 +43,9 @@ function readSection(text: string): Section {
   const boot = /^[ \t]*BOOT (?:variable[ \t]*=|path-list[ \t]*:)[ \t]*(.*)$/m.exec(source);
   if (boot) return { boot: { next: splitBootList(boot[1]!) }, agrees: true };
   if (/^[ \t]*BOOT variable does not exist/m.test(source)) return 'none';
+  // EOS `show boot-config`: `Software image: flash:/EOS-4.19.5M.swi`, `(not set)` when none.
+  const eos = /^Software image:[ \t]*(.*?)[ \t]*$/m.exec(source);
+  if (eos) return eos[1] === '(not set)' ? 'none' : { boot: { next: splitBootList(eos[1]!) }, agrees: true };
   return undefined;
 }
 
@@ -53,7 +56,7 @@ export function parseShowBoot(output: string): BootVariables {
   // Catalyst stacks print a `Switch N` header (between dashed lines) before each member but the first.
   const chunks = output.split(/^[ \t]*Switch \d+[ \t]*\r?$/m);
   const sections = chunks.map(readSection).filter((s) => s !== undefined);
-  if (sections.length === 0) fail('no "BOOT variable", "BOOT path-list", "NXOS variable" or "system variable" line');
+  if (sections.length === 0) fail('no "BOOT variable", "BOOT path-list", "NXOS variable", "system variable" or "Software image:" line');
   const lists = sections.map((s) => (s === 'none' ? { next: [] } : s.boot));
   const shown = lists.map((l) => JSON.stringify([l.next, l.kickstart ?? []]));
   if (new Set(shown).size > 1 || sections.some((s) => s !== 'none' && !s.agrees)) {

@@ -6,7 +6,8 @@ import { DeviceOutputError } from './parse-error.ts';
 
 export interface ShowVersion {
   os: OsFamily;
-  hostname: string;
+  /** Absent on EOS, whose `show version` names no host (its prompt and `show hostname` do). */
+  hostname?: string;
   /** The release the image is named after: `17.09.04a`, `03.09.01.S`, `15.2(7)E2`, `9.3(15)`. */
   version: string;
   /**
@@ -51,6 +52,13 @@ export function parseUptime(text: string): number {
 const OLDEST_IOS_MAJOR = 12.2;
 
 function releaseOf(os: OsFamily, output: string, fail: (problem: string) => never): string {
+  if (os === 'eos') {
+    const line = /^Software image version:\s*(.*?)\s*$/m.exec(output)?.[1] ?? fail('no "Software image version:" line');
+    // cEOS lab builds print `4.31.6M-39953990.4316M (engineering build)`: no release an image is named after.
+    if (/engineering build/i.test(line)) fail(`an engineering build (Software image version: ${line}), not a release netswim can compare images with`);
+    if (!/^\d+\.\d+\.\d+(?:\.\d+)?[A-Z]+$/.test(line)) fail(`cannot read the release in "Software image version: ${line}"`);
+    return line;
+  }
   if (os === 'nx-os') {
     return (/^\s*NXOS:\s+version\s+(\S+)/m.exec(output) ?? /^\s*system:\s+version\s+(\S+)/m.exec(output))?.[1] ?? fail('no "NXOS: version" or "system: version" line');
   }
@@ -82,7 +90,7 @@ export function parseShowVersion(output: string): ShowVersion {
   const fail = (problem: string): never => {
     throw new DeviceOutputError('show version', problem, output);
   };
-  const os = osOfShowVersion(output) ?? fail('not the output of IOS, IOS-XE or NX-OS (no "Cisco IOS Software", "Cisco IOS XE Software" or "Cisco Nexus Operating System" line)');
+  const os = osOfShowVersion(output) ?? fail('not the output of IOS, IOS-XE, NX-OS or EOS (no "Cisco IOS Software", "Cisco IOS XE Software", "Cisco Nexus Operating System" or "Arista …" and "Software image version:" line)');
   // Cisco's engineering builds carry a date for a release: no image name or version compares with it.
   const experimental = /Experimental Version\s+(\S+)/.exec(output)?.[1];
   if (experimental) fail(`an experimental build (Experimental Version ${experimental}), not a release netswim can compare images with`);
@@ -103,6 +111,7 @@ export function parseShowVersion(output: string): ShowVersion {
   if (os === 'nx-os' && !systemImage) fail('no "NXOS image file is" or "system image file is" line');
 
   // NX-OS names the device on its own line and prints "Kernel uptime is …", which is no hostname.
+  if (os === 'eos') return eosVersion(output, version, fail);
   const nxosName = /Device name:\s+(\S+)/.exec(output)?.[1];
   const kernelUptime = /Kernel uptime is\s+(.+)$/m.exec(output);
   const uptime = /^\s*(?!Kernel\s)(\S+)\s+uptime is\s+(.+)$/m.exec(output);
@@ -131,6 +140,18 @@ export function parseShowVersion(output: string): ShowVersion {
     if (mode) result.installMode = mode;
   }
   return result;
+}
+
+/** EOS: `Uptime: 134 weeks, 5 days, 23 hours and 44 minutes`, minute resolution; no host, no image line. */
+function eosVersion(output: string, version: string, fail: (problem: string) => never): ShowVersion {
+  const uptimeText = /^Uptime:\s*(.+?)\s*$/m.exec(output)?.[1] ?? fail('no "Uptime:" line');
+  let uptimeSeconds = 0;
+  try {
+    uptimeSeconds = parseUptime(uptimeText);
+  } catch {
+    fail(`cannot read the uptime "${uptimeText}"`);
+  }
+  return { os: 'eos', version, uptimeSeconds, uptimeResolutionSeconds: /\bsecond/.test(uptimeText) ? 1 : 60 };
 }
 
 /** The boot image, or a refusal naming the missing line where an upgrade cannot go on without it. */

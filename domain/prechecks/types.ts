@@ -4,6 +4,7 @@ import { findCliError } from '../parsers/cli-error.ts';
 
 export { OS_FAMILIES, type OsFamily } from '../../drivers/os-family.ts';
 import type { OsFamily } from '../../drivers/os-family.ts';
+import { driverFor } from '../../drivers/index.ts';
 
 export const PRECHECK_NAMES = [
   'file-transfer',
@@ -41,58 +42,42 @@ export interface PrecheckResult {
 export interface PrecheckSpec {
   name: PrecheckName;
   title: string;
-  /**
-   * Commands per OS family, in the order the activity runs them and passes their output in.
-   * [] means the check runs no command there: not applicable (the check function then passes
-   * with "not applicable"), or, for file-transfer, probe copies the activity builds itself.
-   */
-  commands: Record<OsFamily, readonly string[]>;
 }
-
-const all = (...commands: string[]): Record<OsFamily, readonly string[]> => ({
-  'ios-xe': commands,
-  ios: commands,
-  'nx-os': commands,
-});
 
 export const PRECHECK_CATALOGUE: Record<PrecheckName, PrecheckSpec> = {
   'file-transfer': {
     name: 'file-transfer',
     title: "device reaches netswim's image service (HTTPS, else SCP)",
-    commands: all(),
   },
-  'ntp-clock': { name: 'ntp-clock', title: 'device clock agrees with netswim and NTP is synchronized', commands: all('show clock', 'show ntp status') },
+  'ntp-clock': { name: 'ntp-clock', title: 'device clock agrees with netswim and NTP is synchronized' },
   'flash-space': {
     name: 'flash-space',
     title: 'the image fits on flash',
-    commands: { 'ios-xe': ['dir flash:'], ios: ['dir flash:'], 'nx-os': ['dir bootflash:'] },
   },
   'config-register': {
     name: 'config-register',
     title: 'configuration register boots the image with the startup configuration',
-    commands: { 'ios-xe': ['show version'], ios: ['show version'], 'nx-os': [] },
   },
-  'crypto-rsa-key': { name: 'crypto-rsa-key', title: 'an RSA key pair exists (SCP/HTTPS need it)', commands: all('show crypto key mypubkey rsa') },
+  'crypto-rsa-key': { name: 'crypto-rsa-key', title: 'an RSA key pair exists (SCP/HTTPS need it)' },
   'tls-1.2': {
     name: 'tls-1.2',
     title: 'the HTTPS stack offers TLS 1.2',
-    commands: { 'ios-xe': ['show ip http server secure status'], ios: ['show ip http server secure status'], 'nx-os': [] },
   },
-  'ip-domain-name': { name: 'ip-domain-name', title: 'ip domain name is configured', commands: all('show running-config | include ip domain') },
-  'startup-config': { name: 'startup-config', title: 'a startup configuration is saved', commands: all('show startup-config') },
-  'nfvis-flash': { name: 'nfvis-flash', title: 'NFVIS host has room for the image', commands: all() },
+  'ip-domain-name': { name: 'ip-domain-name', title: 'ip domain name is configured' },
+  'startup-config': { name: 'startup-config', title: 'a startup configuration is saved' },
+  'nfvis-flash': { name: 'nfvis-flash', title: 'NFVIS host has room for the image' },
   license: {
     name: 'license',
     title: 'licenses are authorized',
-    commands: { 'ios-xe': ['show license summary'], ios: ['show license'], 'nx-os': ['show license usage'] },
   },
   // Decided from the inventory (`show version`: OS and boot mode) and the upgrade's golden
   // add-ons, by the workflow (domain/prechecks/golden-smus.ts): the device activity sends nothing.
-  'golden-smus': { name: 'golden-smus', title: 'the golden SMUs of the image can be activated (IOS-XE INSTALL mode)', commands: all() },
+  'golden-smus': { name: 'golden-smus', title: 'the golden SMUs of the image can be activated (IOS-XE INSTALL mode)' },
 };
 
+/** The commands a check runs on `family`: its driver's (drivers/precheck-commands.ts, drivers/eos.ts). */
 export function precheckCommands(name: PrecheckName, family: OsFamily): readonly string[] {
-  return PRECHECK_CATALOGUE[name].commands[family];
+  return driverFor(family).precheckCommands[name];
 }
 
 /**

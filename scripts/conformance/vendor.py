@@ -26,19 +26,20 @@ OUT = ROOT / 'test' / 'fixtures' / 'conformance'
 # netswim's command -> where each corpus keeps its samples.
 COMMANDS = {
     'show-version': {
-        'ntc': ['cisco_ios/show_version', 'cisco_nxos/show_version'],
+        'ntc': ['cisco_ios/show_version', 'cisco_nxos/show_version', 'arista_eos/show_version'],
         'genie': ['ios/ShowVersion', 'iosxe/ShowVersion', 'nxos/ShowVersion'],
     },
     'show-boot': {
-        'ntc': ['cisco_ios/show_boot'],
+        # EOS prints its boot image with `show boot-config`.
+        'ntc': ['cisco_ios/show_boot', 'arista_eos/show_boot-config'],
         'genie': ['ios/ShowBoot', 'ios/ShowBootvar', 'iosxe/ShowBoot', 'iosxe/ShowBootvar', 'nxos/ShowBoot'],
     },
     'dir': {
-        'ntc': ['cisco_ios/dir', 'cisco_nxos/dir'],
+        'ntc': ['cisco_ios/dir', 'cisco_nxos/dir', 'arista_eos/dir'],
         'genie': ['ios/Dir', 'iosxe/Dir', 'nxos/Dir'],
     },
     'show-inventory': {
-        'ntc': ['cisco_ios/show_inventory', 'cisco_nxos/show_inventory'],
+        'ntc': ['cisco_ios/show_inventory', 'cisco_nxos/show_inventory', 'arista_eos/show_inventory'],
         'genie': ['ios/ShowInventory', 'iosxe/ShowInventory', 'nxos/ShowInventory'],
     },
     # Postchecks (domain/postchecks.ts). netswim runs `show ip interface brief` (not the `vrf all`
