@@ -31,7 +31,7 @@ const TEXTFSM_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'netmiko', 
 const TEXTFSM_IOS = ['show version', 'show inventory', 'show ip interface brief', 'show interfaces', 'show ip interface', 'show clock', 'dir', 'show processes cpu', 'show ip route summary'];
 const TEXTFSM_NXOS = ['show version', 'show inventory', 'show ip interface brief', 'show clock', 'dir', 'show processes cpu'];
 // Cisco platforms: the ntc-templates platforms cisco_ios / cisco_nxos.
-const TEXTFSM = mixPlatforms().filter((platform) => profileOf(platform).family in DRIVERS).map((platform) => {
+const TEXTFSM = mixPlatforms().filter((platform) => ['ios', 'ios-xe', 'nx-os'].includes(profileOf(platform).family)).map((platform) => {
   const profile = profileOf(platform);
   const nxos = profile.family === 'nx-os';
   const catalyst = profile.family !== 'nx-os' && !profile.iosXeRouter && profile.family !== 'ios';
