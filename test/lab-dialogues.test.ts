@@ -37,11 +37,12 @@ void describe('lab dialogues follow real transcripts', () => {
   });
   // The IOS families that answer `copy … flash:` with questions (NX-OS and EOS copy without asking).
   const ios = [spec('dlg-cat9300', 'cat9300', 1), spec('dlg-isr', 'isr2900', 2), spec('dlg-2960x', 'c2960x', 3)];
+  const nxos = spec('dlg-n9k', 'n9k', 4);
 
   before(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'netswim-dialogues-'));
     files = await startFileServer({ [`/images/${IMAGE}`]: randomBytes(70 * 1024) });
-    lab = await startLab({ stateDir, devices: ios });
+    lab = await startLab({ stateDir, devices: [...ios, nxos] });
   });
   after(async () => {
     for (const s of open) s.close();
@@ -88,4 +89,13 @@ void describe('lab dialogues follow real transcripts', () => {
       await s.expect(/[\s\S]*#$/);
     });
   }
+
+  void it('n9k: reload asks to reboot (nxos-reload.txt)', async () => {
+    const s = await shell(nxos.hostname);
+    s.send('reload\r');
+    const out = await s.expect(/\[n\] ?$/);
+    s.send('n\r');
+    assert.equal(out.split('\n').at(-1)?.trimEnd(), fixture('nxos-reload.txt')[0]);
+    await s.expect(/[\s\S]*#$/);
+  });
 });
