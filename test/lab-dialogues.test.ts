@@ -8,6 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { COPY_QUESTIONS } from '../activities/cli-dialogues.ts';
+import { CliSession, UnexpectedQuestionError } from '../activities/cli-session.ts';
 import { startLab } from '../lab/fleet.ts';
 import type { DeviceSpec, Lab } from '../lab/types.ts';
 import { PROMPT, Shell, startFileServer } from './support/lab-shell.ts';
@@ -98,4 +100,22 @@ void describe('lab dialogues follow real transcripts', () => {
     assert.equal(out.split('\n').at(-1)?.trimEnd(), fixture('nxos-reload.txt')[0]);
     await s.expect(/[\s\S]*#$/);
   });
+
+  // netswim's side: its CLI session answers the real dialogue, and stops with the question's text
+  // at one it has no answer for (here the reload question, asked with no answers).
+  for (const device of [ios[0], ios[1]]) {
+    if (!device) continue;
+    void it(`${device.platform}: netswim's session answers the copy dialogue and stops at an unknown question`, async () => {
+      const d = lab.device(device.hostname);
+      const session = await CliSession.open({ host: d.address, port: d.port, username: device.username, password: device.password });
+      try {
+        const url = files.url(`/images/${IMAGE}`);
+        for (let i = 0; i < 2; i++) assert.match(await session.run(`copy ${url} flash:`, { answers: COPY_QUESTIONS }), /bytes copied in/);
+        await assert.rejects(session.run('reload'), (error: unknown) =>
+          error instanceof UnexpectedQuestionError && error.message.includes(fixture('ios-reload-proceed.txt')[0] ?? '?'));
+      } finally {
+        session.close();
+      }
+    });
+  }
 });
