@@ -1042,7 +1042,8 @@ export class CliSession {
       return;
     }
     if (this.device.findFile(name) && !quiet) {
-      this.out(['%Warning:There is a file already existing with this name']);
+      // The real line ends in a space (test/fixtures/dialogues/ios-copy-overwrite.txt).
+      this.out(['%Warning:There is a file already existing with this name ']);
       if (!(await this.confirm('Do you want to over write? '))) return;
     }
     await this.transfer(url, shown, name);

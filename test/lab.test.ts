@@ -217,7 +217,7 @@ void describe('lab: simulated Catalyst 9300 over SSH', () => {
     s.send(`copy ${url} flash:\r`);
     await s.expect(/\]\? $/);
     s.send('\r');
-    await s.expect(/%Warning:There is a file already existing with this name\nDo you want to over write\? \[confirm\]$/);
+    await s.expect(/%Warning:There is a file already existing with this name \nDo you want to over write\? \[confirm\]$/);
     s.send('n\r');
     await s.expect(PROMPT);
     assert.equal(lab.device('sw-copy').state().flash.filter((f) => f.name === NEW_IMAGE).length, 1);
